@@ -1,0 +1,62 @@
+using App.Infrastructure.Database;
+using App.Infrastructure.Security;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Dapper;
+
+namespace App.Features.Tenants;
+
+public static class GetProfile
+{
+    public sealed record Profile(
+        string Id,
+        string Name,
+        string ApiKeyPrefix,
+        string? TwilioSid,
+        string? TwilioTokenMask,
+        string? TwilioApiKeySid,
+        string? FromNumber,
+        bool IsActive,
+        bool Simulated,
+        TenantSettings Settings,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset UpdatedAt);
+
+    internal sealed class Row
+    {
+        public string Id { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string ApiKeyPrefix { get; init; } = "";
+        public string? TwilioSid { get; init; }
+        public string? TwilioTokenEncrypted { get; init; }
+        public string? TwilioApiKeySid { get; init; }
+        public string? FromNumber { get; init; }
+        public bool IsActive { get; init; }
+        public string? Settings { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+    }
+
+    internal const string Sql = """
+        SELECT id, name, api_key_prefix, twilio_sid, twilio_token_encrypted, twilio_api_key_sid, from_number, is_active,
+               settings, created_at, updated_at
+        FROM tenants WHERE id = @tenantId
+        """;
+
+    public static async Task<IResult> Handle(CurrentTenant tenant, Db db, SecretProtector secrets, IConfiguration configuration, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(Sql, new { tenantId = tenant.Id });
+        return row is null ? Api.NotFound("tenant") : Api.Ok(ToProfile(row, secrets, configuration));
+    }
+
+    internal static Profile ToProfile(Row row, SecretProtector secrets, IConfiguration configuration) => new(
+        row.Id, row.Name, row.ApiKeyPrefix, row.TwilioSid,
+        SecretProtector.Mask(secrets.Unprotect(row.TwilioTokenEncrypted)),
+        row.TwilioApiKeySid, row.FromNumber, row.IsActive,
+        Simulated: IsSimulated(configuration),
+        TenantSettings.Parse(row.Settings), row.CreatedAt, row.UpdatedAt);
+
+    public static bool IsSimulated(IConfiguration configuration) =>
+        !string.Equals(configuration["Twilio:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
+}

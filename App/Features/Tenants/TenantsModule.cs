@@ -1,0 +1,28 @@
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Carter;
+
+namespace App.Features.Tenants;
+
+/// <summary>/api/tenant — the authenticated tenant's own profile and usage.</summary>
+public sealed class TenantsModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tenant")
+            .WithTags("Tenant")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimits.TenantPolicy);
+
+        group.MapGet("/profile", GetProfile.Handle)
+            .WithSummary("The tenant's profile; the Twilio auth token is never returned, only a mask.");
+        group.MapPut("/profile", UpdateProfile.Handle)
+            .Validate<UpdateProfile.Request>()
+            .RequirePermission(Permissions.ManageSettings)
+            .WithSummary("Update name, Twilio credentials (token write-only), sending number and settings.");
+        group.MapGet("/usage", GetUsage.Handle)
+            .RequirePermission(Permissions.ViewLogs)
+            .WithSummary("Counts by channel and status, total cost and a per-day series over [from, to].");
+    }
+}

@@ -1,0 +1,119 @@
+using App.Infrastructure.Database;
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Phone;
+using App.Infrastructure.Security;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Dapper;
+using FluentValidation;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace App.Features.Tenants;
+
+/// <summary>
+/// PUT /api/tenant/profile. The Twilio auth token (and API key secret) are write-only: omit them to keep the stored
+/// value, send "" to clear it. They are encrypted before they are stored.
+/// </summary>
+public static class UpdateProfile
+{
+    public sealed record Request(
+        string? Name,
+        string? TwilioSid,
+        string? TwilioToken,
+        string? TwilioApiKeySid,
+        string? TwilioApiSecret,
+        string? FromNumber,
+        SettingsRequest? Settings);
+
+    public sealed record SettingsRequest(
+        IReadOnlyList<string>? AllowedEmbedOrigins,
+        string? DefaultRegion,
+        string? TimeZone,
+        string? InboundGreeting);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Name).NotEmpty().WithMessage("The name is required.").MaximumLength(100);
+            RuleFor(r => r.TwilioSid).Matches("^AC[0-9a-fA-F]{32}$").When(r => !string.IsNullOrEmpty(r.TwilioSid))
+                .WithMessage("A Twilio account SID is 'AC' followed by 32 hexadecimal characters.");
+            RuleFor(r => r.TwilioToken).Matches("^[0-9a-zA-Z]{32}$").When(r => !string.IsNullOrEmpty(r.TwilioToken))
+                .WithMessage("A Twilio auth token is 32 letters and digits.");
+            RuleFor(r => r.TwilioApiKeySid).Matches("^SK[0-9a-fA-F]{32}$").When(r => !string.IsNullOrEmpty(r.TwilioApiKeySid))
+                .WithMessage("A Twilio API key SID is 'SK' followed by 32 hexadecimal characters.");
+            RuleFor(r => r.FromNumber)
+                .Must(number => E164.Normalize(number, "US").IsValid && number!.TrimStart().StartsWith('+'))
+                .When(r => !string.IsNullOrEmpty(r.FromNumber))
+                .WithMessage("The from number must be a phone number in +E.164 form, e.g. +14155550100.");
+            RuleForEach(r => r.Settings!.AllowedEmbedOrigins).Must(BeAnOrigin).When(r => r.Settings?.AllowedEmbedOrigins is not null)
+                .OverridePropertyName("settings.allowed_embed_origins")
+                .WithMessage("'{PropertyValue}' is not an origin: use scheme://host[:port] with no path, e.g. https://crm.example.com.");
+            RuleFor(r => r.Settings!.DefaultRegion).Must(E164.IsSupportedRegion).When(r => r.Settings?.DefaultRegion is not null)
+                .OverridePropertyName("settings.default_region")
+                .WithMessage("The default region must be a two-letter region code such as US or GB.");
+            RuleFor(r => r.Settings!.TimeZone).Must(BeATimeZone).When(r => r.Settings?.TimeZone is not null)
+                .OverridePropertyName("settings.time_zone")
+                .WithMessage("The time zone must be an IANA name such as Europe/London.");
+            RuleFor(r => r.Settings!.InboundGreeting).MaximumLength(1000).When(r => r.Settings is not null)
+                .OverridePropertyName("settings.inbound_greeting");
+        }
+
+        private static bool BeAnOrigin(string origin) =>
+            Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && uri.PathAndQuery == "/" && !origin.EndsWith('/') && string.IsNullOrEmpty(uri.UserInfo);
+
+        private static bool BeATimeZone(string? id) => id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+    }
+
+    public static async Task<IResult> Handle(Request request, CurrentTenant tenant, Db db, SecretProtector secrets,
+        TenantDirectory directory, IMemoryCache cache, IConfiguration configuration, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var current = await connection.QuerySingleOrDefaultAsync<GetProfile.Row>(GetProfile.Sql, new { tenantId = tenant.Id });
+        if (current is null) return Api.NotFound("tenant");
+
+        var stored = TenantSettings.Parse(current.Settings);
+        var settings = request.Settings is null ? stored : stored with
+        {
+            AllowedEmbedOrigins = request.Settings.AllowedEmbedOrigins?.Distinct(StringComparer.OrdinalIgnoreCase).ToArray() ?? stored.AllowedEmbedOrigins,
+            DefaultRegion = request.Settings.DefaultRegion?.ToUpperInvariant() ?? stored.DefaultRegion,
+            TimeZone = request.Settings.TimeZone ?? stored.TimeZone,
+            InboundGreeting = request.Settings.InboundGreeting ?? stored.InboundGreeting,
+        };
+
+        var row = await connection.QuerySingleAsync<GetProfile.Row>("""
+            UPDATE tenants SET
+                name = @Name,
+                twilio_sid = @TwilioSid,
+                twilio_token_encrypted = CASE WHEN @KeepToken THEN twilio_token_encrypted ELSE @Token END,
+                twilio_api_key_sid = @TwilioApiKeySid,
+                twilio_api_secret_encrypted = CASE WHEN @KeepSecret THEN twilio_api_secret_encrypted ELSE @Secret END,
+                from_number = @FromNumber,
+                settings = @Settings,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+            WHERE id = @TenantId
+            RETURNING id, name, api_key_prefix, twilio_sid, twilio_token_encrypted, twilio_api_key_sid, from_number, is_active,
+                      settings, created_at, updated_at
+            """, new
+        {
+            TenantId = tenant.Id,
+            Name = request.Name!.Trim(),
+            TwilioSid = NullIfEmpty(request.TwilioSid),
+            KeepToken = request.TwilioToken is null,
+            Token = secrets.Protect(request.TwilioToken),
+            TwilioApiKeySid = NullIfEmpty(request.TwilioApiKeySid),
+            KeepSecret = request.TwilioApiSecret is null,
+            Secret = secrets.Protect(request.TwilioApiSecret),
+            FromNumber = NullIfEmpty(request.FromNumber?.Trim()),
+            Settings = settings.ToJson(),
+        });
+
+        directory.Invalidate();
+        SpaHosting.InvalidateEmbedOrigins(cache, tenant.Id);
+        return Api.Ok(GetProfile.ToProfile(row, secrets, configuration), "Profile updated.");
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

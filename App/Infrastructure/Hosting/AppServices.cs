@@ -1,0 +1,84 @@
+using App.Features.Tenants;
+using App.Infrastructure.Web;
+using FluentValidation;
+using App.Infrastructure.Database;
+using App.Infrastructure.Observability;
+using App.Infrastructure.Security;
+using App.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace App.Infrastructure.Hosting;
+
+/// <summary>What every feature stands on: database, JSON, auth, rate limits, OpenAPI, error log.</summary>
+public static class AppServices
+{
+    public static IServiceCollection AddAppServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        var dataDirectory = DataDirectory.From(configuration);
+        Db.ConfigureDapper();
+        services.AddSingleton(dataDirectory);
+        services.AddSingleton<Db>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<ErrorLog>();
+        services.AddSingleton<TenantDirectory>();
+        services.AddSingleton<TenantProvisioning>();
+        services.AddSingleton<SecretProtector>();
+        services.AddMemoryCache();
+        services.AddHttpContextAccessor();
+        services.AddScoped(provider => CurrentTenant.From(
+            provider.GetRequiredService<IHttpContextAccessor>().HttpContext?.User
+            ?? throw new InvalidOperationException("CurrentTenant is only available inside a request.")));
+
+        services.AddDataProtection()
+            .SetApplicationName("Switchboard")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory.Path, "keys")));
+
+        services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // Fly's proxy is the only hop in front of us; behind any other proxy, App:PublicBaseUrl is what counts.
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+        });
+
+        services.AddAuthentication(TenantAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TenantAuthentication>(TenantAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(TenantAuthentication.SchemeName)
+                .RequireAuthenticatedUser().RequireClaim(TenantClaims.TenantId).Build());
+        services.AddAuthorization(options => options.AddPermissionPolicies());
+        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+        services.AddTenantRateLimits(configuration);
+        services.AddAppOpenApi();
+        return services;
+    }
+
+    public static void PrepareDatabase(this IServiceProvider services) =>
+        services.GetRequiredService<Migrator>().ApplyPending();
+
+    /// <summary>
+    /// Zero-config first run: with no tenant at all, create a demo tenant and print its admin URL (with its key) once,
+    /// on the console only — never through the logger.
+    /// </summary>
+    public static async Task SeedDemoTenantAsync(this IServiceProvider services, IConfiguration configuration)
+    {
+        if (!configuration.GetValue("App:SeedDemoTenant", true)) return;
+        var provisioning = services.GetRequiredService<TenantProvisioning>();
+        if (await provisioning.AnyAsync()) return;
+
+        var demo = await provisioning.CreateAsync("Demo Dental", "demo");
+        var baseUrl = (configuration["App:PublicBaseUrl"] ?? configuration["Urls"]?.Split(';')[0] ?? "http://localhost:5080").TrimEnd('/');
+        Console.WriteLine($"""
+
+            ==> Created the demo tenant '{demo.Id}'. Its API key is shown only now:
+                {demo.ApiKey}
+                Admin UI: {baseUrl}/admin/{demo.Id}?apiKey={demo.ApiKey}
+                API docs: {baseUrl}/scalar
+
+            """);
+    }
+}

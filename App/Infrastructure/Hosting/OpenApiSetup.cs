@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace App.Infrastructure.Hosting;
+
+public static class OpenApiSetup
+{
+    /// <summary>The OpenAPI document at /openapi/v1.json, with the API-key and bearer schemes Delphi clients use.</summary>
+    public static IServiceCollection AddAppOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Switchboard API",
+                    Version = "v1",
+                    Description = "Voice calls and SMS over Twilio for each tenant. Authenticate with the tenant API key in the X-API-Key header. " +
+                                  "Every /api answer uses the envelope {success, data, message, timestamp}; errors are {success:false, error:{code, message, details}, timestamp}.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = "X-API-Key",
+                    Description = "The tenant's API key.",
+                };
+                document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "A signed-in user's token or an embed token.",
+                };
+                document.Security ??= [];
+                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
+                return Task.CompletedTask;
+            });
+        });
+}

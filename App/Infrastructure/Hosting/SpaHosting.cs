@@ -1,0 +1,79 @@
+using App.Infrastructure.Database;
+using App.Infrastructure.Tenancy;
+using Dapper;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace App.Infrastructure.Hosting;
+
+/// <summary>
+/// Serves the built admin SPA (web/ → wwwroot). Only "/" and "/admin/..." fall back to index.html, so unknown
+/// /api, /webhooks, /health and /metrics paths never turn into an HTML page. The page's CSP frame-ancestors comes
+/// from the tenant's allowed embed origins ('self' when none) — DECISIONS 10.
+/// </summary>
+public static class SpaHosting
+{
+    public static void UseSpaStaticFiles(this WebApplication app)
+    {
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context =>
+            {
+                var headers = context.Context.Response.Headers;
+                // Vite fingerprints everything under /assets, so those files never change under the same name.
+                headers.CacheControl = context.Context.Request.Path.StartsWithSegments("/assets")
+                    ? "public, max-age=31536000, immutable"
+                    : "no-cache";
+                headers.XContentTypeOptions = "nosniff";
+            },
+        });
+    }
+
+    public static void MapSpa(this WebApplication app)
+    {
+        app.MapGet("/", ServeIndexAsync).ExcludeFromDescription();
+        app.MapGet("/admin", ServeIndexAsync).ExcludeFromDescription();
+        app.MapGet("/admin/{tenantId}", ServeIndexAsync).ExcludeFromDescription();
+        app.MapGet("/admin/{tenantId}/{**rest}", ServeIndexAsync).ExcludeFromDescription();
+    }
+
+    private static async Task ServeIndexAsync(HttpContext context, IWebHostEnvironment environment, Db db, IMemoryCache cache)
+    {
+        var tenantId = context.Request.RouteValues["tenantId"] as string;
+        var origins = tenantId is null ? [] : await AllowedOriginsAsync(tenantId, db, cache);
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy =
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+            "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; " +
+            "frame-ancestors " + string.Join(' ', ["'self'", .. origins]);
+        // The first load may carry ?apiKey= in the URL: never leak it to another site through Referer.
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "no-store";
+
+        var index = environment.WebRootFileProvider.GetFileInfo("index.html");
+        if (!index.Exists)
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("The admin UI has not been built. Build App without -p:SkipSpaBuild=true.");
+            return;
+        }
+
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.SendFileAsync(index);
+    }
+
+    private static async Task<IReadOnlyList<string>> AllowedOriginsAsync(string tenantId, Db db, IMemoryCache cache)
+    {
+        return await cache.GetOrCreateAsync("embed-origins:" + tenantId, async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(10);
+            await using var connection = await db.OpenAsync();
+            var json = await connection.QuerySingleOrDefaultAsync<string?>(
+                "SELECT settings FROM tenants WHERE id = @tenantId AND is_active = 1", new { tenantId });
+            return TenantSettings.Parse(json).AllowedEmbedOrigins;
+        }) ?? [];
+    }
+
+    public static void InvalidateEmbedOrigins(IMemoryCache cache, string tenantId) => cache.Remove("embed-origins:" + tenantId);
+
+}

@@ -1,0 +1,42 @@
+using App.Features.Tenants;
+using App.Infrastructure.Web;
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Observability;
+using Carter;
+using Prometheus;
+using Scalar.AspNetCore;
+
+var isCommandLine = TenantCli.Handles(args);
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAppLogging(toStandardError: isCommandLine);
+builder.Services.AddAppServices(builder.Configuration);
+builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).Assembly));
+
+var app = builder.Build();
+app.Services.PrepareDatabase();
+
+if (isCommandLine)
+    return await TenantCli.RunAsync(args, app.Services, Console.Out, Console.Error);
+
+await app.Services.SeedDemoTenantAsync(app.Configuration);
+
+app.UseForwardedHeaders();
+app.UseApiErrorHandling();
+app.UseAppRequestLogging();
+app.UseSpaStaticFiles();
+app.UseRouting();
+app.UseHttpMetrics();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/scalar", options => options.WithTitle("Switchboard API"));
+app.MapCarter();
+app.MapSpa();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point type, public so the test host (WebApplicationFactory) can start the real app.</summary>
+public partial class Program;
