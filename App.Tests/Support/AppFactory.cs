@@ -140,3 +140,23 @@ public static class HttpAssertions
 
     public static AuthenticationHeaderValue Bearer(string token) => new("Bearer", token);
 }
+
+/// <summary>
+/// The app on a real Kestrel socket (loopback, a free port): for tests where the app must call itself over real
+/// HTTP — the Twilio client talking to the built-in simulator, the simulator posting signed callbacks and fetching
+/// TwiML, Twilio fetching media, and browsers.
+/// </summary>
+public class KestrelAppFactory : AppFactory
+{
+    public KestrelAppFactory() => UseKestrel(0);
+
+    /// <summary>Starts the server on first use (after subclasses have set <see cref="AppFactory.Settings"/>).</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return ClientOptions.BaseAddress;
+        }
+    }
+}

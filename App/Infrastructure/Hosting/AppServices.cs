@@ -25,6 +25,7 @@ public static class AppServices
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<TenantProvisioning>();
         services.AddSingleton<SecretProtector>();
+        services.AddSingleton<PublicUrls>();
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
         services.AddScoped(provider => CurrentTenant.From(

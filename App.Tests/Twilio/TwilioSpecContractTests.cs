@@ -1,0 +1,237 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using App.Twilio;
+using Shouldly;
+using Xunit;
+
+namespace App.Tests.Twilio;
+
+/// <summary>
+/// Every request <see cref="TwilioClient"/> can make, and every field it reads, checked against Twilio's OpenAPI spec.
+/// </summary>
+public class TwilioSpecContractTests
+{
+    private const string MessagesPath = "/2010-04-01/Accounts/{AccountSid}/Messages.json";
+    private const string MessagePath = "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json";
+    private const string CallsPath = "/2010-04-01/Accounts/{AccountSid}/Calls.json";
+    private const string CallPath = "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json";
+    private const string MessageSid = "SM0123456789abcdef0123456789abcdef";
+    private const string CallSid = "CA0123456789abcdef0123456789abcdef";
+
+    private static readonly TwilioOpenApiSpec Spec = TwilioOpenApiSpec.Instance;
+    private static readonly TwilioCredentials Credentials =
+        new(TwilioClientTests.AccountSid, "SK0123456789abcdef0123456789abcdef", "secret");
+
+    public static TheoryData<string> ClientRequests() =>
+        ["message-full", "message-service", "call-url", "call-twiml", "fetch-message", "fetch-call", "list-messages", "list-calls"];
+
+    [Theory]
+    [MemberData(nameof(ClientRequests))]
+    public async Task Every_request_the_client_makes_conforms_to_the_spec(string scenario)
+    {
+        var requests = await Capture(scenario);
+
+        requests.ShouldNotBeEmpty();
+        foreach (var request in requests)
+        {
+            var problems = Spec.CheckRequest(request.Method, request.Uri, request.Query, request.Form);
+            problems.ShouldBeEmpty($"{request.Method} {request.Uri}: {string.Join(" | ", problems)}");
+        }
+    }
+
+    [Fact]
+    public void The_checker_catches_misspelt_unknown_and_invalid_parameters()
+    {
+        var uri = new Uri($"https://api.twilio.com/2010-04-01/Accounts/{TwilioClientTests.AccountSid}/Calls.json");
+        KeyValuePair<string, string>[] form =
+        [
+            new("To", "+14155552671"),
+            new("From", "+15005550006"),
+            new("Url", "https://x.example/t"),
+            new("StatusCallbackEvents", "answered"),
+            new("StatusCallbackEvent", "answerd"),
+            new("Method", "PUT"),
+            new("Timeout", "soon"),
+            new("Url", "https://x.example/again"),
+        ];
+
+        var problems = Spec.CheckRequest(HttpMethod.Post, uri, [], form);
+
+        problems.ShouldContain(p => p.Contains("'StatusCallbackEvents'", StringComparison.Ordinal));
+        problems.ShouldContain(p => p.Contains("'answerd'", StringComparison.Ordinal));
+        problems.ShouldContain(p => p.Contains("'PUT'", StringComparison.Ordinal));
+        problems.ShouldContain(p => p.Contains("'Timeout' must be an integer", StringComparison.Ordinal));
+        problems.ShouldContain(p => p.Contains("'Url' is repeated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_checker_catches_missing_required_parameters_wrong_paths_methods_and_query_names()
+    {
+        var messages = new Uri($"https://api.twilio.com/2010-04-01/Accounts/{TwilioClientTests.AccountSid}/Messages.json");
+
+        Spec.CheckRequest(HttpMethod.Post, messages, [], [new("Body", "x")])
+            .ShouldContain(p => p.Contains("Required form parameter 'To'", StringComparison.Ordinal));
+        Spec.CheckRequest(HttpMethod.Get, messages, [new("DateSent>=", "2024-01-01")], [])
+            .ShouldContain(p => p.Contains("'DateSent>='", StringComparison.Ordinal));
+        Spec.CheckRequest(HttpMethod.Put, messages, [], []).ShouldNotBeEmpty();
+        Spec.CheckRequest(HttpMethod.Get, new Uri("https://api.twilio.com/2010-04-01/Accounts/AC1/Message.json"), [], []).ShouldNotBeEmpty();
+        Spec.CheckRequest(HttpMethod.Get, new Uri("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"), [], [])
+            .ShouldContain(p => p.Contains("does not match", StringComparison.Ordinal));
+        Spec.CheckRequest(HttpMethod.Post, messages, [], [new("To", "+1"), new("SmartEncoded", "yes")])
+            .ShouldContain(p => p.Contains("true or false", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_checker_catches_a_misspelt_response_field()
+    {
+        var problems = Spec.CheckRecord(typeof(MisspeltMessage), Spec.Schema("api.v2010.account.message"));
+
+        problems.ShouldContain(p => p.Contains("'num_segment'", StringComparison.Ordinal));
+        problems.ShouldContain(p => p.Contains("ErrorCode", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_field_the_resource_records_read_is_defined_by_the_spec()
+    {
+        Spec.CheckRecord(typeof(TwilioMessage), Spec.Schema("api.v2010.account.message")).ShouldBeEmpty();
+        Spec.CheckRecord(typeof(TwilioCall), Spec.Schema("api.v2010.account.call")).ShouldBeEmpty();
+        Spec.CheckRecord(typeof(TwilioMessagePage), Spec.ResponseSchema(MessagesPath, "get", "200")).ShouldBeEmpty();
+        Spec.CheckRecord(typeof(TwilioCallPage), Spec.ResponseSchema(CallsPath, "get", "200")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_call_events_we_send_are_exactly_the_spec_enum()
+    {
+        var values = Spec.Schema("call_enum_event").GetProperty("enum").EnumerateArray().Select(v => v.GetString());
+
+        TwilioCallEvents.All.ShouldBe(values, ignoreOrder: true);
+    }
+
+    public static TheoryData<string, string, string, string> ResponseExamples() => new()
+    {
+        { MessagesPath, "post", "201", "message" },
+        { MessagePath, "get", "200", "message" },
+        { CallsPath, "post", "201", "call" },
+        { CallPath, "get", "200", "call" },
+        { MessagesPath, "get", "200", "messages" },
+        { CallsPath, "get", "200", "calls" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ResponseExamples))]
+    public async Task The_spec_response_examples_parse_into_the_same_values(string template, string method, string status, string kind)
+    {
+        foreach (var (name, example) in Spec.ResponseExamples(template, method, status))
+        {
+            var json = example.GetRawText();
+            var handler = new FakeTwilioHandler(FakeTwilioHandler.Respond((HttpStatusCode)int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), json));
+            var client = TwilioClientTests.Client(handler);
+
+            object[] parsed = kind switch
+            {
+                "message" => [await client.FetchMessageAsync(Credentials, MessageSid)],
+                "call" => [await client.FetchCallAsync(Credentials, CallSid)],
+                "messages" => [.. (await client.ListMessagesAsync(Credentials, maxPages: 1)).Items],
+                _ => [.. (await client.ListCallsAsync(Credentials, maxPages: 1)).Items],
+            };
+            var items = kind is "messages" or "calls" ? example.GetProperty(kind).EnumerateArray().ToList() : [example];
+
+            parsed.Length.ShouldBe(items.Count, name);
+            for (var i = 0; i < items.Count; i++)
+            {
+                SameValues(items[i], parsed[i], $"{template} {method} {status} example '{name}'");
+            }
+        }
+    }
+
+    /// <summary>Each field the record maps must carry the example's value (dates compared as instants).</summary>
+    private static void SameValues(JsonElement example, object record, string context)
+    {
+        using var ours = JsonDocument.Parse(JsonSerializer.Serialize(record, record.GetType()));
+        foreach (var property in ours.RootElement.EnumerateObject())
+        {
+            if (!example.TryGetProperty(property.Name, out var expected))
+            {
+                continue;
+            }
+
+            var actual = property.Value;
+            var where = $"{context}: {property.Name}";
+            var isDate = property.Name.StartsWith("date_", StringComparison.Ordinal) || property.Name.EndsWith("_time", StringComparison.Ordinal) && property.Name != "queue_time";
+            if (isDate && expected.ValueKind == JsonValueKind.String && expected.GetString() is { Length: > 0 } text)
+            {
+                Rfc2822DateConverter.Parse(actual.GetString()!).ShouldBe(Rfc2822DateConverter.Parse(text), where);
+            }
+            else if (isDate)
+            {
+                actual.ValueKind.ShouldBe(JsonValueKind.Null, where);
+            }
+            else
+            {
+                actual.ValueKind.ShouldBe(expected.ValueKind, where);
+                actual.ToString().ShouldBe(expected.ToString(), where);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<CapturedRequest>> Capture(string scenario)
+    {
+        var handler = new FakeTwilioHandler(scenario switch
+        {
+            "message-full" or "message-service" or "fetch-message" =>
+                FakeTwilioHandler.Respond(scenario == "fetch-message" ? HttpStatusCode.OK : HttpStatusCode.Created, TwilioClientTests.MessageJson),
+            "call-url" or "call-twiml" or "fetch-call" =>
+                FakeTwilioHandler.Respond(scenario == "fetch-call" ? HttpStatusCode.OK : HttpStatusCode.Created, TwilioClientTests.CallJson),
+            "list-messages" => FakeTwilioHandler.Respond(HttpStatusCode.OK, Spec.ResponseExamples(MessagesPath, "get", "200")[0].Value.GetRawText()),
+            _ => FakeTwilioHandler.Respond(HttpStatusCode.OK, Spec.ResponseExamples(CallsPath, "get", "200")[0].Value.GetRawText()),
+        });
+        var client = TwilioClientTests.Client(handler);
+
+        switch (scenario)
+        {
+            case "message-full":
+                await client.CreateMessageAsync(Credentials, new CreateMessageRequest(
+                    "+14155552671", "+15005550006", Body: "Hi", MediaUrls: ["https://x.example/a.png", "https://x.example/b.png"],
+                    StatusCallback: "https://hooks.example.org/s", ValidityPeriod: 3600, SmartEncoded: false));
+                break;
+            case "message-service":
+                await client.CreateMessageAsync(Credentials, new CreateMessageRequest(
+                    "+14155552671", MessagingServiceSid: "MG0123456789abcdef0123456789abcdef", MediaUrls: ["https://x.example/a.png"]));
+                break;
+            case "call-url":
+                await client.CreateCallAsync(Credentials, new CreateCallRequest(
+                    "+14155552671", "+15005550006", Url: "https://x.example/twiml", Method: "POST",
+                    StatusCallback: "https://hooks.example.org/c", StatusCallbackEvents: TwilioCallEvents.All,
+                    StatusCallbackMethod: "GET", Timeout: 45, MachineDetection: "DetectMessageEnd"));
+                break;
+            case "call-twiml":
+                await client.CreateCallAsync(Credentials, new CreateCallRequest(
+                    "+14155552671", "+15005550006", Twiml: new VoiceResponse().Say("Hi", voice: "Polly.Joanna").ToXml(), MachineDetection: "Enable"));
+                break;
+            case "fetch-message":
+                await client.FetchMessageAsync(Credentials, MessageSid);
+                break;
+            case "fetch-call":
+                await client.FetchCallAsync(Credentials, CallSid);
+                break;
+            case "list-messages":
+                await client.ListMessagesAsync(Credentials, new MessageListFilter(
+                    "+14155552671", "+15005550006", new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 31), 50), maxPages: 2);
+                break;
+            default:
+                await client.ListCallsAsync(Credentials, new CallListFilter(
+                    "+14155552671", "+15005550006", new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 31), 50), maxPages: 2);
+                break;
+        }
+
+        return handler.Requests;
+    }
+
+    private sealed record MisspeltMessage
+    {
+        [JsonPropertyName("num_segment")] public string? NumSegments { get; init; }
+        [JsonPropertyName("error_code")] public string? ErrorCode { get; init; }
+        [JsonPropertyName("sid")] public string? Sid { get; init; }
+    }
+}
