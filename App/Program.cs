@@ -1,3 +1,4 @@
+using App.Features.Ops;
 using App.Features.Tenants;
 using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
@@ -5,6 +6,8 @@ using App.Infrastructure.Observability;
 using Carter;
 using Prometheus;
 using Scalar.AspNetCore;
+
+if (args is ["health-check", var healthUrl]) return await HealthCheckCommand.RunAsync(healthUrl);
 
 var isCommandLine = TenantCli.Handles(args);
 var builder = WebApplication.CreateBuilder(args);

@@ -21,12 +21,14 @@ public sealed class OpsModule : ICarterModule
             .AddEndpointFilter(async (context, next) =>
             {
                 var configuration = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>();
-                if (!string.IsNullOrEmpty(configuration["Operator:ApiKey"]) && !OperatorKeyFilter.IsOperator(context.HttpContext, configuration))
+                // Metrics:Port is a private port (Fly's scraper on the internal network): no key there.
+                var onPrivatePort = configuration.GetValue<int?>("Metrics:Port") == context.HttpContext.Connection.LocalPort;
+                if (!onPrivatePort && !string.IsNullOrEmpty(configuration["Operator:ApiKey"]) && !OperatorKeyFilter.IsOperator(context.HttpContext, configuration))
                     return Results.Text("operator key required\n", "text/plain", statusCode: StatusCodes.Status401Unauthorized);
                 return await next(context);
             })
             .WithTags("Ops")
-            .WithSummary("Prometheus metrics: request counts and latency by route and status (X-Operator-Key when configured).");
+            .WithSummary("Prometheus metrics: request counts and latency by route and status (X-Operator-Key when configured, except on the private Metrics:Port).");
     }
 
     public sealed record HealthReport(string Status, IReadOnlyDictionary<string, string> Checks, DateTimeOffset Timestamp);

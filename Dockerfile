@@ -1,0 +1,34 @@
+# Switchboard: the same steps as the README, in three stages.
+# 1. web: the admin SPA (what building App runs: npm ci + npm run build, output App/wwwroot)
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
+# 2. build: publish App with the SPA bundle from stage 1 (SkipSpaBuild: it is already built)
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props App.sln ./
+COPY App/App.csproj App/
+RUN dotnet restore App/App.csproj
+COPY App/ App/
+COPY --from=web /src/App/wwwroot App/wwwroot
+RUN dotnet publish App/App.csproj -c Release -o /out --no-restore -p:SkipSpaBuild=true
+
+# 3. runtime: ASP.NET runtime only, non-root, data on the /data volume
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /out ./
+RUN mkdir -p /data && chown app:app /data
+USER app
+ENV ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_URLS=http://+:8080 \
+    App__DataDirectory=/data \
+    DOTNET_NOLOGO=1
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["dotnet", "App.dll", "health-check", "http://127.0.0.1:8080/health"]
+ENTRYPOINT ["dotnet", "App.dll"]
