@@ -32,7 +32,8 @@ public class TwilioSpecContractTests
     {
         var requests = await Capture(scenario);
 
-        requests.ShouldNotBeEmpty();
+        // The list examples in the spec carry a next_page_uri, so the followed page is checked as well.
+        requests.Count.ShouldBe(scenario.StartsWith("list", StringComparison.Ordinal) ? 2 : 1);
         foreach (var request in requests)
         {
             var problems = Spec.CheckRequest(request.Method, request.Uri, request.Query, request.Form);
