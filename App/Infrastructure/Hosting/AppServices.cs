@@ -1,4 +1,7 @@
+using App.Features.Communication;
 using App.Features.Tenants;
+using App.Twilio;
+using App.Twilio.Simulator;
 using App.Infrastructure.Web;
 using FluentValidation;
 using App.Infrastructure.Database;
@@ -53,9 +56,25 @@ public static class AppServices
                 .RequireAuthenticatedUser().RequireClaim(TenantClaims.TenantId).Build());
         services.AddAuthorization(options => options.AddPermissionPolicies());
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+        services.AddTwilio(configuration);
         services.AddTenantRateLimits(configuration);
         services.AddAppOpenApi();
         return services;
+    }
+
+    /// <summary>
+    /// The Twilio client for every tenant; in Simulated mode it talks to the built-in simulator over real HTTP
+    /// at {PublicBaseUrl}/twilio-sim, exactly as it would talk to api.twilio.com.
+    /// </summary>
+    private static void AddTwilio(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<SimulatedAccounts>();
+        services.AddSingleton<TwilioAccounts>();
+        services.AddTwilioClient(configuration).ConfigureHttpClient((provider, client) =>
+        {
+            if (provider.GetRequiredService<TwilioAccounts>().IsSimulated)
+                client.BaseAddress = new Uri(provider.GetRequiredService<PublicUrls>().BaseUrl + SimulatedAccounts.RoutePrefix);
+        });
     }
 
     public static void PrepareDatabase(this IServiceProvider services) =>

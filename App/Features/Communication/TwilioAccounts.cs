@@ -1,0 +1,57 @@
+using App.Infrastructure.Database;
+using App.Infrastructure.Security;
+using App.Twilio;
+using App.Twilio.Simulator;
+using Dapper;
+
+namespace App.Features.Communication;
+
+/// <summary>
+/// The Twilio account a tenant sends through: its own (Live mode: account SID with auth token, or an API key SID with
+/// its secret) or its simulated one (Simulated mode). Also the auth token that signs the tenant's webhooks.
+/// </summary>
+public sealed class TwilioAccounts(Db db, SecretProtector secrets, SimulatedAccounts simulated, IConfiguration configuration)
+{
+    public sealed record Account(string TenantId, TwilioCredentials? Credentials, string? AuthToken, string? FromNumber, bool Simulated)
+    {
+        /// <summary>Why this tenant cannot send, or null when it can.</summary>
+        public string? MissingConfiguration => Credentials is null
+            ? "The tenant has no Twilio credentials: set the account SID and auth token in the profile."
+            : FromNumber is null ? "The tenant has no sending number: set from_number in the profile." : null;
+    }
+
+    private sealed class Row
+    {
+        public string? TwilioSid { get; init; }
+        public string? TwilioTokenEncrypted { get; init; }
+        public string? TwilioApiKeySid { get; init; }
+        public string? TwilioApiSecretEncrypted { get; init; }
+        public string? FromNumber { get; init; }
+    }
+
+    public bool IsSimulated => !string.Equals(configuration["Twilio:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
+
+    public async Task<Account?> FindAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>("""
+            SELECT twilio_sid, twilio_token_encrypted, twilio_api_key_sid, twilio_api_secret_encrypted, from_number
+            FROM tenants WHERE id = @tenantId
+            """, new { tenantId });
+        if (row is null) return null;
+
+        if (IsSimulated)
+        {
+            var credentials = simulated.CredentialsFor(tenantId);
+            return new Account(tenantId, credentials, credentials.Secret, row.FromNumber ?? SimulatedAccounts.DefaultFromNumber, Simulated: true);
+        }
+
+        var authToken = secrets.Unprotect(row.TwilioTokenEncrypted);
+        var apiSecret = secrets.Unprotect(row.TwilioApiSecretEncrypted);
+        TwilioCredentials? live = row.TwilioSid is null ? null
+            : row.TwilioApiKeySid is not null && apiSecret is not null ? new TwilioCredentials(row.TwilioSid, row.TwilioApiKeySid, apiSecret)
+            : authToken is not null ? TwilioCredentials.FromAuthToken(row.TwilioSid, authToken)
+            : null;
+        return new Account(tenantId, live, authToken, row.FromNumber, Simulated: false);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using App.Infrastructure.Database;
+
+namespace App.Infrastructure.Security;
+
+/// <summary>Random 32-byte keys kept in {App:DataDirectory}/keys, created on first use and readable only by the app.</summary>
+public static class KeyFiles
+{
+    private static readonly Lock Gate = new();
+
+    public static byte[] LoadOrCreate(DataDirectory dataDirectory, string name)
+    {
+        var directory = Path.Combine(dataDirectory.Path, "keys");
+        var path = Path.Combine(directory, name);
+        lock (Gate)
+        {
+            if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+
+            Directory.CreateDirectory(directory);
+            var key = RandomNumberGenerator.GetBytes(32);
+            var temporary = path + ".tmp";
+            File.WriteAllText(temporary, Convert.ToBase64String(key));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.Move(temporary, path, overwrite: false);
+            return key;
+        }
+    }
+}
