@@ -28,6 +28,8 @@ public class AppFactory : WebApplicationFactory<Program>
     {
         ["App:SeedDemoTenant"] = "false",
         ["Twilio:Mode"] = "Simulated",
+        // The in-memory test server has no socket for the simulator to reach: classes that send use KestrelAppFactory.
+        ["Outbox:Enabled"] = "false",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -148,7 +150,18 @@ public static class HttpAssertions
 /// </summary>
 public class KestrelAppFactory : AppFactory
 {
-    public KestrelAppFactory() => UseKestrel(0);
+    public KestrelAppFactory()
+    {
+        UseKestrel(0);
+        Settings["Outbox:Enabled"] = "true";
+        Settings["Outbox:PollIntervalMs"] = "50";
+        Settings["Outbox:RetryBaseDelayMs"] = "50";
+        Settings["Outbox:ReconcileDelayMs"] = "100";
+        Settings["Outbox:TenantSendsPerSecond"] = "200";
+        Settings["Twilio:RetryBaseDelayMs"] = "10";
+        Settings["Twilio:TimeoutSeconds"] = "5";
+        Settings["Twilio:Simulator:StepDelayMs"] = "20";
+    }
 
     /// <summary>Starts the server on first use (after subclasses have set <see cref="AppFactory.Settings"/>).</summary>
     public Uri BaseAddress

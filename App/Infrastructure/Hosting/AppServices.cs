@@ -1,4 +1,5 @@
 using App.Features.Communication;
+using App.Features.Communication.Outbox;
 using App.Features.Tenants;
 using App.Twilio;
 using App.Twilio.Simulator;
@@ -57,6 +58,7 @@ public static class AppServices
         services.AddAuthorization(options => options.AddPermissionPolicies());
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddTwilio(configuration);
+        services.AddOutbox(configuration);
         services.AddTenantRateLimits(configuration);
         services.AddAppOpenApi();
         return services;

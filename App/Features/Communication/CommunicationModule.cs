@@ -1,0 +1,25 @@
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Tenancy;
+using Carter;
+
+namespace App.Features.Communication;
+
+/// <summary>/api/communication — what was sent and received, and what happened to it.</summary>
+public sealed class CommunicationModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/communication")
+            .WithTags("Communication history")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimits.TenantPolicy)
+            .RequirePermission(Permissions.ViewLogs);
+
+        group.MapGet("/history", GetHistory.Handle)
+            .WithSummary("SMS and calls, newest first, with filters; format=csv streams the same query as CSV.");
+        group.MapGet("/history/{id:long}", GetCommunication.Handle)
+            .WithSummary("One message or call with its status timeline.");
+        group.MapGet("/status/{sid}", GetStatus.Handle)
+            .WithSummary("The stored row for a Twilio SID, refreshed from Twilio (final status, cost, duration).");
+    }
+}

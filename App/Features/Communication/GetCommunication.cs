@@ -1,0 +1,34 @@
+using App.Infrastructure.Database;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Dapper;
+
+namespace App.Features.Communication;
+
+/// <summary>GET /api/communication/history/{id} — one row with its status timeline (for the UI's detail drawer).</summary>
+public static class GetCommunication
+{
+    public sealed record Event(string Status, int? ErrorCode, string Source, DateTimeOffset OccurredAt);
+
+    public sealed record Details(HistoryItem Item, IReadOnlyList<Event> Events);
+
+    private sealed class EventRow
+    {
+        public string Status { get; init; } = "";
+        public int? ErrorCode { get; init; }
+        public string Source { get; init; } = "";
+        public DateTimeOffset OccurredAt { get; init; }
+    }
+
+    public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var item = await connection.QuerySingleOrDefaultAsync<HistoryItem>(
+            $"SELECT {HistoryItem.Columns} FROM communication_log WHERE id = @id AND tenant_id = @tenantId", new { id, tenantId = tenant.Id });
+        if (item is null) return Api.NotFound("message or call");
+
+        var events = await connection.QueryAsync<EventRow>(
+            "SELECT status, error_code, source, occurred_at FROM status_events WHERE log_id = @id ORDER BY id", new { id });
+        return Api.Ok(new { item, events = events.Select(e => new Event(e.Status, e.ErrorCode, e.Source, e.OccurredAt)).ToList() });
+    }
+}

@@ -1,0 +1,40 @@
+namespace App.Features.Communication;
+
+/// <summary>One communication_log row as the API shows it (history, details, status).</summary>
+public sealed class HistoryItem
+{
+    public const string Columns = """
+        id, network_type, direction, to_number, from_number, message_content, twilio_sid, status, error_code, error_message,
+        cost_amount, cost_currency, duration_seconds, segments, encoding, answered_by, voice_message_id, send_at, sent_at,
+        created_by, client_id, created_at, updated_at
+        """;
+
+    public long Id { get; init; }
+    public string NetworkType { get; init; } = "";
+    public string Direction { get; init; } = "";
+    public string ToNumber { get; init; } = "";
+    public string FromNumber { get; init; } = "";
+    public string? MessageContent { get; init; }
+    public string? TwilioSid { get; init; }
+    public string? Status { get; init; }
+    public int? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
+    public decimal? CostAmount { get; init; }
+    public string? CostCurrency { get; init; }
+    public int? DurationSeconds { get; init; }
+    public int? Segments { get; init; }
+    public string? Encoding { get; init; }
+    public string? AnsweredBy { get; init; }
+    public long? VoiceMessageId { get; init; }
+    public DateTimeOffset? SendAt { get; init; }
+    public DateTimeOffset? SentAt { get; init; }
+    public string? CreatedBy { get; init; }
+    public string? ClientId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Twilio's error code in words, for people reading the log.</summary>
+    public string? ErrorDescription => TwilioErrorCodes.Describe(ErrorCode);
+
+    public bool IsFinal => Statuses.IsFinal(NetworkType, Status);
+}

@@ -1,0 +1,202 @@
+using App.Infrastructure.Database;
+using App.Infrastructure.Hosting;
+using App.Twilio;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace App.Features.Communication.Outbox;
+
+/// <summary>
+/// Hands one outbox entry to Twilio and records what happened:
+/// created → the log row gets Twilio's SID and status; a safe failure (429, connection refused before sending) →
+/// retried later with back-off, up to Outbox:MaxAttempts; a permanent refusal → the row is failed with Twilio's code
+/// and message; an uncertain outcome (timeout, 5xx, a worker that died mid-send) → nothing is resent until Twilio's
+/// own list has been searched for the message or call (FACTS §3.3).
+/// </summary>
+public sealed class OutboxSender(
+    Db db,
+    TwilioAccounts accounts,
+    TwilioClient twilio,
+    PublicUrls urls,
+    TenantPacer pacer,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxSender> logger)
+{
+    private sealed class LogRow
+    {
+        public long Id { get; init; }
+        public string TenantId { get; init; } = "";
+        public string NetworkType { get; init; } = "";
+        public string ToNumber { get; init; } = "";
+        public string FromNumber { get; init; } = "";
+        public string? MessageContent { get; init; }
+        public string? XmlFilename { get; init; }
+        public string? TwilioSid { get; init; }
+    }
+
+    private sealed record Created(string Sid, string? Status, int? Segments);
+
+    public async Task SendAsync(OutboxEntries.Entry entry, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<LogRow>("""
+            SELECT id, tenant_id, network_type, to_number, from_number, message_content, xml_filename, twilio_sid
+            FROM communication_log WHERE id = @LogId
+            """, new { entry.LogId });
+        if (row is null)
+        {
+            await OutboxEntries.SettleAsync(connection, entry.Id, "failed", "The log row no longer exists.");
+            return;
+        }
+
+        if (row.TwilioSid is not null)
+        {
+            // Already created (a callback or reconciliation recorded it): never send twice.
+            await OutboxEntries.SettleAsync(connection, entry.Id, "done");
+            return;
+        }
+
+        if (!pacer.TryAcquire(entry.TenantId))
+        {
+            var wait = TimeSpan.FromSeconds(1 / Math.Max(0.1, settings.TenantSendsPerSecond));
+            await OutboxEntries.DeferAsync(connection, entry.Id, entry.NeedsReconciliation ? "uncertain" : "pending",
+                DateTimeOffset.UtcNow + wait, lastError: null, refundAttempt: true);
+            return;
+        }
+
+        var account = await accounts.FindAsync(entry.TenantId, cancellationToken);
+        if (account is null || account.MissingConfiguration is not null)
+        {
+            await FailAsync(connection, entry, row, null, account?.MissingConfiguration ?? "The tenant no longer exists.");
+            return;
+        }
+
+        var credentials = account.Credentials!;
+        if (entry.NeedsReconciliation)
+        {
+            Created? existing;
+            try
+            {
+                existing = await FindExistingAsync(credentials, row, entry, cancellationToken);
+            }
+            catch (TwilioException error)
+            {
+                await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain",
+                    DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs), "Reconciliation failed: " + error.Message, refundAttempt: true);
+                return;
+            }
+
+            if (existing is not null)
+            {
+                logger.LogInformation("Outbox entry {EntryId}: found {Sid} at Twilio; not resending", entry.Id, existing.Sid);
+                await RecordCreatedAsync(connection, entry, row, existing, "reconcile");
+                return;
+            }
+        }
+
+        try
+        {
+            var created = row.NetworkType == "sms"
+                ? await CreateMessageAsync(credentials, row, cancellationToken)
+                : await CreateCallAsync(credentials, row, cancellationToken);
+            await RecordCreatedAsync(connection, entry, row, created, "api");
+        }
+        catch (TwilioUncertainException error)
+        {
+            logger.LogWarning("Outbox entry {EntryId}: uncertain outcome ({Reason}); reconciling before any resend", entry.Id, error.Message);
+            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain",
+                DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs), error.Message);
+        }
+        catch (TwilioConnectionException error) when (error.RequestSent)
+        {
+            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain",
+                DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs), error.Message);
+        }
+        catch (TwilioException error) when (error.IsRetryable)
+        {
+            if (entry.Attempts + 1 >= settings.MaxAttempts)
+            {
+                await FailAsync(connection, entry, row, (error as TwilioApiException)?.Code,
+                    $"Gave up after {entry.Attempts + 1} attempts: {error.Message}");
+                return;
+            }
+
+            var retryAfter = (error as TwilioApiException)?.RetryAfter ?? TimeSpan.Zero;
+            var backoff = settings.BackoffFor((int)entry.Attempts + 1);
+            await OutboxEntries.DeferAsync(connection, entry.Id, "pending",
+                DateTimeOffset.UtcNow + (retryAfter > backoff ? retryAfter : backoff), error.Message);
+        }
+        catch (TwilioApiException error)
+        {
+            if (error.Code == 21610) await OptOutList.AddAsync(connection, entry.TenantId, row.ToNumber, "twilio-21610");
+            await FailAsync(connection, entry, row, error.Code, error.Message);
+        }
+        catch (ArgumentException error)
+        {
+            // The client refused to send something Twilio would reject (checked before any request).
+            await FailAsync(connection, entry, row, null, error.Message);
+        }
+    }
+
+    private async Task<Created> CreateMessageAsync(TwilioCredentials credentials, LogRow row, CancellationToken cancellationToken)
+    {
+        var message = await twilio.CreateMessageAsync(credentials, new CreateMessageRequest(
+            To: row.ToNumber,
+            From: row.FromNumber,
+            Body: row.MessageContent,
+            StatusCallback: urls.For($"/webhooks/twilio/{row.TenantId}/sms?log={row.Id}")), cancellationToken);
+        return new Created(message.Sid, message.Status, int.TryParse(message.NumSegments, out var segments) && segments > 0 ? segments : null);
+    }
+
+    private async Task<Created> CreateCallAsync(TwilioCredentials credentials, LogRow row, CancellationToken cancellationToken)
+    {
+        var call = await twilio.CreateCallAsync(credentials, new CreateCallRequest(
+            To: row.ToNumber,
+            From: row.FromNumber,
+            Url: urls.For($"/webhooks/twilio/voice-xml/{row.XmlFilename}"),
+            Method: "POST",
+            StatusCallback: urls.For($"/webhooks/twilio/{row.TenantId}/voice?log={row.Id}"),
+            StatusCallbackEvents: TwilioCallEvents.All,
+            StatusCallbackMethod: "POST"), cancellationToken);
+        return new Created(call.Sid, call.Status, null);
+    }
+
+    /// <summary>Searches Twilio for a message or call this entry may already have created (same To/From, created after it).</summary>
+    private async Task<Created?> FindExistingAsync(TwilioCredentials credentials, LogRow row, OutboxEntries.Entry entry, CancellationToken cancellationToken)
+    {
+        var since = entry.CreatedAt.AddMinutes(-2);
+        var day = DateOnly.FromDateTime(since.UtcDateTime.AddDays(-1));
+        if (row.NetworkType == "sms")
+        {
+            var messages = await twilio.ListMessagesAsync(credentials, new MessageListFilter(To: row.ToNumber, From: row.FromNumber, DateSentOnOrAfter: day), cancellationToken: cancellationToken);
+            var match = messages.Items.FirstOrDefault(m => m.Body == row.MessageContent && (m.DateCreated ?? DateTimeOffset.MaxValue) >= since);
+            return match is null ? null : new Created(match.Sid, match.Status, null);
+        }
+
+        var calls = await twilio.ListCallsAsync(credentials, new CallListFilter(To: row.ToNumber, From: row.FromNumber, StartTimeOnOrAfter: day), cancellationToken: cancellationToken);
+        var call = calls.Items.FirstOrDefault(c => (c.DateCreated ?? DateTimeOffset.MaxValue) >= since);
+        return call is null ? null : new Created(call.Sid, call.Status, null);
+    }
+
+    private static async Task RecordCreatedAsync(SqliteConnection connection, OutboxEntries.Entry entry, LogRow row, Created created, string source)
+    {
+        await connection.ExecuteAsync("""
+            UPDATE communication_log SET twilio_sid = @Sid, sent_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+                                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+            WHERE id = @Id AND twilio_sid IS NULL
+            """, new { created.Sid, row.Id });
+        var status = created.Status ?? "queued";
+        await CommunicationLog.ApplyAsync(connection, row.Id, row.NetworkType,
+            new CommunicationLog.StatusChange(status, source, $"{row.NetworkType}:{created.Sid}:{status}", TwilioSid: created.Sid, Segments: created.Segments));
+        await OutboxEntries.SettleAsync(connection, entry.Id, "done");
+    }
+
+    private static async Task FailAsync(SqliteConnection connection, OutboxEntries.Entry entry, LogRow row, int? errorCode, string message)
+    {
+        await CommunicationLog.ApplyAsync(connection, row.Id, row.NetworkType,
+            new CommunicationLog.StatusChange(Statuses.Failed, "outbox", $"outbox:{row.Id}:failed", errorCode, message));
+        await OutboxEntries.SettleAsync(connection, entry.Id, "failed", message);
+    }
+}

@@ -1,0 +1,133 @@
+using App.Infrastructure.Database;
+using App.Twilio;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace App.Features.Communication.Outbox;
+
+/// <summary>
+/// The background sender. It wakes when a send is accepted (or every Outbox:PollIntervalMs), claims due entries and
+/// hands them to <see cref="OutboxSender"/>; entries survive restarts and crashes because they live in the database.
+/// Every Outbox:ReconcileEverySeconds it also re-fetches rows whose final status never arrived, and forgets
+/// idempotency keys older than their retention.
+/// </summary>
+public sealed class OutboxWorker(
+    IServiceScopeFactory scopes,
+    Db db,
+    OutboxSignal signal,
+    TenantPacer pacer,
+    TwilioAccounts accounts,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxWorker> logger) : BackgroundService
+{
+    private DateTimeOffset _nextHousekeeping = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            logger.LogInformation("The outbox worker is disabled (Outbox:Enabled=false); accepted sends wait in the outbox.");
+            return;
+        }
+
+        // Let the server finish starting (the simulator and webhooks live in this process).
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var sent = await SendDueAsync(stoppingToken);
+                if (DateTimeOffset.UtcNow >= _nextHousekeeping)
+                {
+                    _nextHousekeeping = DateTimeOffset.UtcNow.AddSeconds(settings.ReconcileEverySeconds);
+                    await ReconcileStaleRowsAsync(stoppingToken);
+                    await using var connection = await db.OpenAsync(stoppingToken);
+                    await Idempotency.ForgetOlderThanAsync(connection, DateTimeOffset.UtcNow - Idempotency.Retention);
+                }
+
+                if (sent == 0) await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.PollIntervalMs), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception error) when (error is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or HttpRequestException)
+            {
+                logger.LogError(error, "Outbox pass failed; retrying shortly");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One pass: claim what is due and send it. Public so tests can drive the outbox step by step.</summary>
+    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var due = await OutboxEntries.ClaimDueAsync(db, settings.BatchSize, TimeSpan.FromSeconds(settings.LockSeconds), cancellationToken);
+        if (due.Count == 0) return 0;
+
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
+            async (entry, token) =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                try
+                {
+                    await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendAsync(entry, token);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // The entry stays in_flight until its lock expires, then it is reconciled, never blindly resent.
+                    logger.LogError(error, "Outbox entry {EntryId} failed unexpectedly", entry.Id);
+                }
+            });
+        return due.Count;
+    }
+
+    private sealed class StaleRow
+    {
+        public long Id { get; init; }
+        public string TenantId { get; init; } = "";
+        public string NetworkType { get; init; } = "";
+        public string TwilioSid { get; init; } = "";
+    }
+
+    /// <summary>Rows still not final after Outbox:StaleAfterSeconds are re-fetched from Twilio, within the tenant's pacing.</summary>
+    public async Task<int> ReconcileStaleRowsAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        List<StaleRow> stale;
+        await using (var connection = await db.OpenAsync(cancellationToken))
+        {
+            stale = (await connection.QueryAsync<StaleRow>("""
+                SELECT id, tenant_id, network_type, twilio_sid FROM communication_log
+                WHERE status_rank < 4 AND twilio_sid IS NOT NULL AND direction = 'outbound' AND updated_at < @cutoff
+                ORDER BY updated_at LIMIT 50
+                """, new { cutoff = Db.Timestamp(DateTimeOffset.UtcNow.AddSeconds(-settings.StaleAfterSeconds)) })).AsList();
+        }
+
+        var refreshed = 0;
+        foreach (var row in stale)
+        {
+            if (!pacer.TryAcquire(row.TenantId)) continue;
+            var account = await accounts.FindAsync(row.TenantId, cancellationToken);
+            if (account?.Credentials is null) continue;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var twilio = scope.ServiceProvider.GetRequiredService<TwilioClient>();
+                await using var connection = await db.OpenAsync(cancellationToken);
+                await TwilioRefresh.RefreshAsync(connection, twilio, account.Credentials, row.Id, row.NetworkType, row.TwilioSid, cancellationToken);
+                // Touch the row so it is not picked again on the next pass while Twilio still reports it in progress.
+                await connection.ExecuteAsync("UPDATE communication_log SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = @Id", new { row.Id });
+                refreshed++;
+            }
+            catch (TwilioException error)
+            {
+                logger.LogWarning("Reconciling log {LogId} failed: {Reason}", row.Id, error.Message);
+            }
+        }
+
+        return refreshed;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using App.Features.Communication;
+using App.Features.Communication.Outbox;
+using App.Infrastructure.Database;
+using App.Infrastructure.Phone;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using App.Twilio;
+using Dapper;
+using FluentValidation;
+using Microsoft.Data.Sqlite;
+
+namespace App.Features.Sms;
+
+/// <summary>
+/// POST /api/communication/sms/send — JSON or form: {to, message, variables?, from?, send_at?}.
+/// Normalises the number (tenant's default region), fills in variables (a missing one is refused by name), refuses
+/// opted-out recipients, counts segments, then writes the log row and its outbox entry in one transaction and answers
+/// at once; the outbox worker hands it to Twilio.
+/// </summary>
+public static class SendSms
+{
+    public const string Endpoint = "sms/send";
+
+    public sealed record Request(string? To, string? Message, Dictionary<string, string>? Variables, string? From, DateTimeOffset? SendAt);
+
+    public sealed record Response(long Id, string Status, string To, string From, string Message, string Encoding, int Segments,
+        int Characters, DateTimeOffset? SendAt);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.To).NotEmpty().WithMessage("'to' is required: the recipient's phone number.");
+            RuleFor(r => r.Message).NotEmpty().WithMessage("'message' is required.")
+                .MaximumLength(CreateMessageRequest.MaxBodyLength).WithMessage($"The message is longer than Twilio's {CreateMessageRequest.MaxBodyLength} characters.");
+            RuleFor(r => r.Message).Must(m => TemplateVariables.Validate(m!).Count == 0).When(r => !string.IsNullOrEmpty(r.Message))
+                .WithMessage(r => "Malformed placeholder(s): " + string.Join(", ", TemplateVariables.Validate(r.Message!)) + ". Use {{name}}.");
+            RuleFor(r => r.SendAt).Must(at => at > DateTimeOffset.UtcNow.AddMinutes(-5)).When(r => r.SendAt is not null)
+                .WithMessage("'send_at' is in the past.");
+            RuleFor(r => r.SendAt).Must(at => at < DateTimeOffset.UtcNow.AddDays(35)).When(r => r.SendAt is not null)
+                .WithMessage("'send_at' can be at most 35 days ahead.");
+        }
+    }
+
+    private sealed class TenantRow
+    {
+        public string? Settings { get; init; }
+    }
+
+    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, TwilioAccounts accounts, OutboxSignal outbox,
+        IValidator<Request> validator, CancellationToken ct)
+    {
+        var request = await RequestBody.ReadAsync<Request>(http.Request, ct);
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid) return Validation.Problem(validation);
+
+        var (idempotencyKey, badKey) = Idempotency.KeyFrom(http.Request);
+        if (badKey is not null) return badKey;
+        var requestHash = Idempotency.Hash(Endpoint, request);
+
+        await using var connection = await db.OpenAsync(ct);
+        if (idempotencyKey is not null && await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey) is { } earlier)
+            return Idempotency.Replay(http, earlier, Endpoint, requestHash);
+
+        var settings = TenantSettings.Parse((await connection.QuerySingleAsync<TenantRow>(
+            "SELECT settings FROM tenants WHERE id = @Id", new { tenant.Id })).Settings);
+        var to = E164.Normalize(request.To, settings.DefaultRegion);
+        if (!to.IsValid) return Validation.Problem("to", to.Error!);
+
+        var account = await accounts.FindAsync(tenant.Id, ct);
+        if (account?.MissingConfiguration is { } missing)
+            return Api.Error(StatusCodes.Status422UnprocessableEntity, "TWILIO_NOT_CONFIGURED", missing);
+        var from = string.IsNullOrWhiteSpace(request.From) ? account!.FromNumber! : E164.Normalize(request.From, settings.DefaultRegion).E164;
+        if (from is null) return Validation.Problem("from", $"'{request.From}' is not a valid phone number.");
+
+        var rendered = TemplateVariables.Render(request.Message!, request.Variables ?? []);
+        if (rendered.MissingNames.Count > 0)
+        {
+            return Validation.Problem("variables",
+                $"Missing value for {string.Join(", ", rendered.MissingNames.Select(n => "'" + n + "'"))}: the message was not sent.");
+        }
+
+        var body = rendered.Text!;
+        if (body.Length > CreateMessageRequest.MaxBodyLength)
+            return Validation.Problem("message", $"With its variables filled in, the message is {body.Length} characters; Twilio's limit is {CreateMessageRequest.MaxBodyLength}.");
+
+        if (await OptOutList.ContainsAsync(connection, tenant.Id, to.E164!))
+        {
+            return Api.Error(StatusCodes.Status409Conflict, "OPTED_OUT",
+                $"{to.E164} has opted out of messages from this tenant (replied STOP); nothing was sent.",
+                new Dictionary<string, string> { ["to"] = to.E164! });
+        }
+
+        var segments = SmsSegments.Count(body);
+        var scheduled = request.SendAt is { } sendAt && sendAt > DateTimeOffset.UtcNow.AddSeconds(5);
+        var status = scheduled ? Statuses.Scheduled : Statuses.Queued;
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var logId = await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
+                                           segments, encoding, send_at, created_by, client_id)
+            VALUES (@TenantId, 'sms', 'outbound', @To, @From, @Body, @Status, @Rank, @Segments, @Encoding, @SendAt, @CreatedBy, @ClientId)
+            RETURNING id
+            """, new
+        {
+            TenantId = tenant.Id, To = to.E164, From = from, Body = body, Status = status, Rank = Statuses.MessageRank(status),
+            segments.Segments, segments.Encoding,
+            SendAt = request.SendAt is { } at ? Db.Timestamp(at) : null,
+            CreatedBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}",
+            ClientId = http.Request.Headers["X-Client-Id"].FirstOrDefault(),
+        }, transaction);
+        await connection.ExecuteAsync(
+            "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
+            new { logId, status, key = $"sms:log{logId}:{status}" }, transaction);
+        await OutboxEntries.EnqueueAsync(connection, transaction, tenant.Id, logId, "sms", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
+
+        var response = new Response(logId, status, to.E164!, from, body, segments.Encoding, segments.Segments, segments.Characters,
+            scheduled ? request.SendAt : null);
+        var envelope = new Envelope<Response>(true, response,
+            scheduled ? $"SMS scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "SMS queued for sending.",
+            DateTimeOffset.UtcNow);
+
+        if (idempotencyKey is not null
+            && !await Idempotency.TrySaveAsync(connection, transaction, tenant.Id, idempotencyKey, Endpoint, requestHash, StatusCodes.Status200OK, envelope))
+        {
+            // A concurrent request with the same key committed first: undo ours and answer as it did.
+            await transaction.RollbackAsync(ct);
+            var winner = await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey);
+            return Idempotency.Replay(http, winner!, Endpoint, requestHash);
+        }
+
+        await transaction.CommitAsync(ct);
+        outbox.Notify();
+        http.Items["audit.entity_id"] = logId.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Ok(envelope);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using App.Features.Communication;
+using App.Infrastructure.Database;
+using Dapper;
+
+namespace App.Features.Webhooks;
+
+/// <summary>
+/// POST /webhooks/twilio/{tenant_id}/sms — message status callbacks for our sends, and inbound messages to the
+/// tenant's number (stored as inbound rows; opt-out and opt-in keywords maintain the opt-out list). Always a quick
+/// answer with empty TwiML; no call to Twilio happens here.
+/// </summary>
+public static class SmsWebhook
+{
+    public static async Task<IResult> Handle(string tenantId, long? log, HttpContext context, TwilioAccounts accounts, IConfiguration configuration, Db db)
+    {
+        var (request, refusal) = await TwilioWebhook.VerifyAsync(context, tenantId, accounts, configuration);
+        if (request is null) return refusal!;
+
+        var messageSid = request["MessageSid"] ?? request["SmsSid"];
+        if (string.IsNullOrEmpty(messageSid)) return Results.BadRequest();
+
+        await using var connection = await db.OpenAsync(context.RequestAborted);
+        var status = request["MessageStatus"] ?? request["SmsStatus"];
+        if (status is "received" or "receiving" && log is null)
+            await StoreInboundAsync(connection, tenantId, messageSid, request);
+        else if (status is not null)
+            await ApplyStatusCallbackAsync(connection, tenantId, log, messageSid, status, request);
+
+        return TwilioWebhook.EmptyTwiml();
+    }
+
+    private static async Task ApplyStatusCallbackAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string tenantId, long? logId,
+        string messageSid, string status, TwilioWebhook.Verified request)
+    {
+        // Our StatusCallback URL names the log row, so a callback that overtakes the create's answer still finds it.
+        var id = await connection.ExecuteScalarAsync<long?>("""
+            SELECT id FROM communication_log
+            WHERE tenant_id = @tenantId AND network_type = 'sms'
+              AND ((@logId IS NOT NULL AND id = @logId AND (twilio_sid IS NULL OR twilio_sid = @messageSid))
+                   OR (@logId IS NULL AND twilio_sid = @messageSid))
+            """, new { tenantId, logId, messageSid });
+        if (id is null) return;
+
+        await CommunicationLog.ApplyAsync(connection, id.Value, "sms", new CommunicationLog.StatusChange(
+            status, "callback", $"sms:{messageSid}:{status}",
+            ErrorCode: int.TryParse(request["ErrorCode"], CultureInfo.InvariantCulture, out var code) ? code : null,
+            TwilioSid: messageSid,
+            Cost: CommunicationLog.CostFrom(request["Price"]),
+            CostCurrency: request["PriceUnit"]));
+    }
+
+    private static async Task StoreInboundAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string tenantId, string messageSid, TwilioWebhook.Verified request)
+    {
+        var from = request["From"] ?? "";
+        var body = request["Body"] ?? "";
+        var inserted = await connection.ExecuteScalarAsync<long?>("""
+            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, twilio_sid,
+                                           status, status_rank, segments)
+            VALUES (@tenantId, 'sms', 'inbound', @to, @from, @body, @messageSid, 'received', 4, @segments)
+            ON CONFLICT (tenant_id, twilio_sid) WHERE twilio_sid IS NOT NULL DO NOTHING
+            RETURNING id
+            """, new
+        {
+            tenantId, to = request["To"] ?? "", from, body, messageSid,
+            segments = int.TryParse(request["NumSegments"], CultureInfo.InvariantCulture, out var segments) ? segments : (int?)null,
+        });
+        if (inserted is null) return; // a repeated delivery of the same inbound message
+
+        await connection.ExecuteAsync(
+            "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@inserted, 'received', 'callback', @key)",
+            new { inserted, key = $"sms:{messageSid}:received" });
+
+        switch (OptOutList.Classify(body))
+        {
+            case OptOutList.Keyword.OptOut:
+                await OptOutList.AddAsync(connection, tenantId, from, body.Trim().ToUpperInvariant());
+                break;
+            case OptOutList.Keyword.OptIn:
+                await OptOutList.RemoveAsync(connection, tenantId, from);
+                break;
+        }
+    }
+}

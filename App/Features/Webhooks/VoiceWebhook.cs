@@ -1,0 +1,96 @@
+using System.Globalization;
+using App.Features.Communication;
+using App.Infrastructure.Database;
+using App.Infrastructure.Tenancy;
+using App.Twilio;
+using Dapper;
+
+namespace App.Features.Webhooks;
+
+/// <summary>
+/// POST /webhooks/twilio/{tenant_id}/voice — call status callbacks for our calls (status, duration, answered_by,
+/// price), and inbound calls to the tenant's number, answered with the tenant's greeting (or a polite default).
+/// </summary>
+public static class VoiceWebhook
+{
+    public static string DefaultGreeting(string tenantName) =>
+        $"Thank you for calling {tenantName}. We cannot take your call right now. Please try again later. Goodbye.";
+
+    public static async Task<IResult> Handle(string tenantId, long? log, HttpContext context, TwilioAccounts accounts, IConfiguration configuration, Db db)
+    {
+        var (request, refusal) = await TwilioWebhook.VerifyAsync(context, tenantId, accounts, configuration);
+        if (request is null) return refusal!;
+
+        var callSid = request["CallSid"];
+        if (string.IsNullOrEmpty(callSid)) return Results.BadRequest();
+
+        await using var connection = await db.OpenAsync(context.RequestAborted);
+        var id = await connection.ExecuteScalarAsync<long?>("""
+            SELECT id FROM communication_log
+            WHERE tenant_id = @tenantId AND network_type = 'call'
+              AND ((@log IS NOT NULL AND id = @log AND (twilio_sid IS NULL OR twilio_sid = @callSid))
+                   OR (@log IS NULL AND twilio_sid = @callSid))
+            """, new { tenantId, log, callSid });
+
+        var status = request["CallStatus"] ?? "";
+        if (id is not null)
+        {
+            await ApplyStatusCallbackAsync(connection, id.Value, callSid, status, request);
+            return TwilioWebhook.EmptyTwiml();
+        }
+
+        if (request["Direction"] is "inbound" && log is null)
+            return await AnswerInboundCallAsync(connection, tenantId, callSid, status, request);
+
+        return TwilioWebhook.EmptyTwiml();
+    }
+
+    private static Task<CommunicationLog.Outcome> ApplyStatusCallbackAsync(Microsoft.Data.Sqlite.SqliteConnection connection, long logId, string callSid, string status, TwilioWebhook.Verified request)
+    {
+        // Call events carry a SequenceNumber (FACTS §4.3); without one, the status itself is the dedupe key.
+        var sequence = request["SequenceNumber"];
+        var errorCode = int.TryParse(request["ErrorCode"], CultureInfo.InvariantCulture, out var code) ? code : (int?)null;
+        var sipCode = request["SipResponseCode"];
+        return CommunicationLog.ApplyAsync(connection, logId, "call", new CommunicationLog.StatusChange(
+            status, "callback", $"call:{callSid}:{sequence ?? status}",
+            ErrorCode: errorCode,
+            ErrorMessage: request["ErrorMessage"] ?? (errorCode is null && status is "failed" or "busy" or "no-answer" && sipCode is not null ? $"SIP response {sipCode}" : null),
+            TwilioSid: callSid,
+            Cost: CommunicationLog.CostFrom(request["Price"]),
+            CostCurrency: request["PriceUnit"],
+            DurationSeconds: int.TryParse(request["CallDuration"], CultureInfo.InvariantCulture, out var duration) ? duration : null,
+            AnsweredBy: request["AnsweredBy"]));
+    }
+
+    private static async Task<IResult> AnswerInboundCallAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string tenantId, string callSid, string status, TwilioWebhook.Verified request)
+    {
+        var tenant = await connection.QuerySingleAsync<(string Name, string? Settings)>(
+            "SELECT name, settings FROM tenants WHERE id = @tenantId", new { tenantId });
+        var greeting = TenantSettings.Parse(tenant.Settings).InboundGreeting;
+        if (string.IsNullOrWhiteSpace(greeting)) greeting = DefaultGreeting(tenant.Name);
+
+        var inserted = await connection.ExecuteScalarAsync<long?>("""
+            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, twilio_sid, status, status_rank)
+            VALUES (@tenantId, 'call', 'inbound', @to, @from, @greeting, @callSid, @status, @rank)
+            ON CONFLICT (tenant_id, twilio_sid) WHERE twilio_sid IS NOT NULL DO NOTHING
+            RETURNING id
+            """, new
+        {
+            tenantId, to = request["To"] ?? "", from = request["From"] ?? "", greeting, callSid,
+            status = string.IsNullOrEmpty(status) ? "ringing" : status,
+            rank = Math.Max(0, Statuses.CallRank(string.IsNullOrEmpty(status) ? "ringing" : status)),
+        });
+        if (inserted is not null)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@inserted, @status, 'callback', @key) ON CONFLICT DO NOTHING",
+                new { inserted, status = string.IsNullOrEmpty(status) ? "ringing" : status, key = $"call:{callSid}:inbound" });
+        }
+
+        var twiml = new VoiceResponse()
+            .Say(greeting, voice: "Polly.Joanna-Neural", language: "en-US")
+            .Hangup()
+            .ToXml();
+        return Results.Text(twiml, TwimlDocument.ContentType);
+    }
+}
