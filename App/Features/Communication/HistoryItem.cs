@@ -3,9 +3,10 @@ namespace App.Features.Communication;
 /// <summary>One communication_log row as the API shows it (history, details, status).</summary>
 public sealed class HistoryItem
 {
+    // SQLite keeps 0 as an integer and 0.0079 as a real in the same column; the cast gives Dapper one type.
     public const string Columns = """
         id, network_type, direction, to_number, from_number, message_content, twilio_sid, status, error_code, error_message,
-        cost_amount, cost_currency, duration_seconds, segments, encoding, answered_by, voice_message_id, send_at, sent_at,
+        CAST(cost_amount AS REAL) AS cost_amount, cost_currency, duration_seconds, segments, encoding, answered_by, voice_message_id, send_at, sent_at,
         created_by, client_id, created_at, updated_at
         """;
 

@@ -35,7 +35,7 @@ public static class GetUsage
     }
 
     private const string Sql = """
-        SELECT substr(created_at, 1, 13) AS hour, network_type, status, COUNT(*) AS count, SUM(cost_amount) AS cost
+        SELECT substr(created_at, 1, 13) AS hour, network_type, status, COUNT(*) AS count, TOTAL(cost_amount) AS cost
         FROM communication_log
         WHERE tenant_id = @tenantId AND created_at >= @fromUtc AND created_at < @toUtc
         GROUP BY 1, 2, 3
