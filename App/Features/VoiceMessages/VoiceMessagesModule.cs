@@ -1,0 +1,41 @@
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Carter;
+
+namespace App.Features.VoiceMessages;
+
+/// <summary>/api/voice-messages — the tenant's voice message templates: what a call says (and plays).</summary>
+public sealed class VoiceMessagesModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/voice-messages")
+            .WithTags("Voice messages")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimits.TenantPolicy);
+
+        group.MapGet("/", ListVoiceMessages.Handle)
+            .WithSummary("Voice messages, newest first; filters is_active, voice_type and search (name contains).");
+        group.MapGet("/options", GetVoiceOptions.Handle)
+            .WithSummary("The voices, rates, languages, types and legacy voice mapping the editor offers.");
+        group.MapPost("/", CreateVoiceMessage.Handle)
+            .Validate<CreateVoiceMessage.Request>()
+            .RequirePermission(Permissions.ManageVoiceMessages)
+            .WithSummary("Create a voice message. Without voice, legacy voice_gender/tropo_voice are mapped to a current voice.");
+        group.MapGet("/{id}", GetVoiceMessage.Handle)
+            .WithSummary("One voice message.");
+        group.MapPut("/{id}", UpdateVoiceMessage.Handle)
+            .Validate<CreateVoiceMessage.Request>()
+            .RequirePermission(Permissions.ManageVoiceMessages)
+            .WithSummary("Replace a voice message (same body as create; omitted optional fields take their defaults).");
+        group.MapDelete("/{id}", DeleteVoiceMessage.Handle)
+            .RequirePermission(Permissions.ManageVoiceMessages)
+            .WithSummary("Delete a voice message; call history keeps its rows.");
+        group.MapPost("/{id}/duplicate", DuplicateVoiceMessage.Handle)
+            .RequirePermission(Permissions.ManageVoiceMessages)
+            .WithSummary("Copy a voice message as \"name (copy)\", \"name (copy 2)\"...");
+        group.MapGet("/{id}/preview", PreviewVoiceMessage.Handle)
+            .WithSummary("The TwiML a call would use; every query parameter is a variable value (?first_name=Ann).");
+    }
+}
