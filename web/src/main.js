@@ -1,0 +1,27 @@
+import './style.css'
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import App from './App.vue'
+import { createAppRouter } from './router'
+import { captureCredentialFromUrl } from './lib/credentials'
+import { connectClient } from './api/connect'
+import { useAuthStore } from './stores/auth'
+import { useToastStore } from './stores/toasts'
+import { notifyHost } from './lib/host'
+
+// First of all: take ?apiKey= / ?token= out of the address bar (before the router or anything else sees it).
+captureCredentialFromUrl()
+
+const app = createApp(App)
+const pinia = createPinia()
+app.use(pinia)
+
+const auth = useAuthStore()
+const toasts = useToastStore()
+connectClient(auth, toasts)
+
+const router = createAppRouter()
+app.use(router)
+app.mount('#app')
+
+router.isReady().then(() => notifyHost({ type: 'switchboard:ready' }))
