@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using App.Features.Communication;
+using App.Features.Communication.Outbox;
+using App.Features.VoiceMessages;
+using App.Infrastructure.Database;
+using App.Infrastructure.Phone;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using App.Twilio;
+using Dapper;
+using FluentValidation;
+using Microsoft.Data.Sqlite;
+
+namespace App.Features.Calls;
+
+/// <summary>
+/// POST /api/communication/voice/send — JSON or form: {to, voice_message_id, variables?, from?, send_at?}.
+/// Renders the template into a voice_xml document with an unguessable id (a missing variable is refused by name, never
+/// spoken as a hole), then writes the log row and its outbox entry in one transaction; the outbox creates the Twilio
+/// call with Url = that document and status callbacks for initiated, ringing, answered and completed.
+/// </summary>
+public static class SendCall
+{
+    public const string Endpoint = "voice/send";
+
+    public sealed record Request(string? To, long? VoiceMessageId, Dictionary<string, string>? Variables, string? From, DateTimeOffset? SendAt);
+
+    public sealed record Response(long Id, string Status, string To, string From, long VoiceMessageId, DateTimeOffset? SendAt);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.To).NotEmpty().WithMessage("'to' is required: the phone number to call.");
+            RuleFor(r => r.VoiceMessageId).NotNull().WithMessage("'voice_message_id' is required: the voice message to play.");
+            RuleFor(r => r.SendAt).Must(at => at > DateTimeOffset.UtcNow.AddMinutes(-5)).When(r => r.SendAt is not null)
+                .WithMessage("'send_at' is in the past.");
+            RuleFor(r => r.SendAt).Must(at => at < DateTimeOffset.UtcNow.AddDays(35)).When(r => r.SendAt is not null)
+                .WithMessage("'send_at' can be at most 35 days ahead.");
+        }
+    }
+
+    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, TwilioAccounts accounts, OutboxSignal outbox,
+        IValidator<Request> validator, CancellationToken ct)
+    {
+        var request = await RequestBody.ReadAsync<Request>(http.Request, ct);
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid) return Validation.Problem(validation);
+
+        var (idempotencyKey, badKey) = Idempotency.KeyFrom(http.Request);
+        if (badKey is not null) return badKey;
+        var requestHash = Idempotency.Hash(Endpoint, request);
+
+        await using var connection = await db.OpenAsync(ct);
+        if (idempotencyKey is not null && await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey) is { } earlier)
+            return Idempotency.Replay(http, earlier, Endpoint, requestHash);
+
+        var settings = TenantSettings.Parse(await connection.QuerySingleAsync<string?>("SELECT settings FROM tenants WHERE id = @Id", new { tenant.Id }));
+        var to = E164.Normalize(request.To, settings.DefaultRegion);
+        if (!to.IsValid) return Validation.Problem("to", to.Error!);
+
+        var account = await accounts.FindAsync(tenant.Id, ct);
+        if (account?.MissingConfiguration is { } missing)
+            return Api.Error(StatusCodes.Status422UnprocessableEntity, "TWILIO_NOT_CONFIGURED", missing);
+        var from = string.IsNullOrWhiteSpace(request.From) ? account!.FromNumber! : E164.Normalize(request.From, settings.DefaultRegion).E164;
+        if (from is null) return Validation.Problem("from", $"'{request.From}' is not a valid phone number.");
+
+        var template = await VoiceScript.FindAsync(connection, tenant.Id, request.VoiceMessageId!.Value, ct: ct);
+        if (template is null) return Validation.Problem("voice_message_id", "No active voice message of this tenant has this id.");
+
+        var variables = request.Variables ?? [];
+        var playUrl = await VoiceScript.PlayUrlAsync(http.RequestServices, tenant.Id, template, ct);
+        var script = VoiceScript.Render(template, variables, playUrl);
+        if (script.MissingVariables.Count > 0)
+        {
+            return Validation.Problem("variables",
+                $"Missing value for {string.Join(", ", script.MissingVariables.Select(n => "'" + n + "'"))}: the call was not placed.");
+        }
+
+        if (!script.IsSuccess) return Validation.Problem("voice_message_id", script.Problem ?? "The voice message cannot be spoken.");
+        var spokenText = TemplateVariables.Render(template.VoiceText, variables).Text;
+
+        var scheduled = request.SendAt is { } sendAt && sendAt > DateTimeOffset.UtcNow.AddSeconds(5);
+        var status = scheduled ? Statuses.Scheduled : Statuses.Queued;
+        var xmlId = NewDocumentId();
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync("""
+            INSERT INTO voice_xml (id, tenant_id, xml_content, xml_filename, voice_message_id)
+            VALUES (@xmlId, @TenantId, @Twiml, @FileName, @VoiceMessageId)
+            """, new { xmlId, TenantId = tenant.Id, script.Twiml, FileName = xmlId + ".xml", request.VoiceMessageId }, transaction);
+        var logId = await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
+                                           xml_filename, voice_message_id, send_at, created_by, client_id)
+            VALUES (@TenantId, 'call', 'outbound', @To, @From, @SpokenText, @Status, 0, @xmlId, @VoiceMessageId, @SendAt, @CreatedBy, @ClientId)
+            RETURNING id
+            """, new
+        {
+            TenantId = tenant.Id, To = to.E164, From = from, SpokenText = spokenText, Status = status, xmlId, request.VoiceMessageId,
+            SendAt = request.SendAt is { } at ? Db.Timestamp(at) : null,
+            CreatedBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}",
+            ClientId = http.Request.Headers["X-Client-Id"].FirstOrDefault(),
+        }, transaction);
+        await connection.ExecuteAsync(
+            "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
+            new { logId, status, key = $"call:log{logId}:{status}" }, transaction);
+        await OutboxEntries.EnqueueAsync(connection, transaction, tenant.Id, logId, "call", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
+
+        var envelope = new Envelope<Response>(true,
+            new Response(logId, status, to.E164!, from, request.VoiceMessageId.Value, scheduled ? request.SendAt : null),
+            scheduled ? $"Call scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "Call queued.",
+            DateTimeOffset.UtcNow);
+
+        if (idempotencyKey is not null
+            && !await Idempotency.TrySaveAsync(connection, transaction, tenant.Id, idempotencyKey, Endpoint, requestHash, StatusCodes.Status200OK, envelope))
+        {
+            await transaction.RollbackAsync(ct);
+            var winner = await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey);
+            return Idempotency.Replay(http, winner!, Endpoint, requestHash);
+        }
+
+        await transaction.CommitAsync(ct);
+        outbox.Notify();
+        http.Items["audit.entity_id"] = logId.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Ok(envelope);
+    }
+
+    /// <summary>128 random bits, URL-safe: TwiML URLs are public, so their ids must not be guessable (DECISIONS 11).</summary>
+    private static string NewDocumentId() => ApiKeys.Base64Url(RandomNumberGenerator.GetBytes(16));
+}
