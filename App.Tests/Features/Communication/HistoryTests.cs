@@ -140,7 +140,7 @@ public sealed class HistoryTests(AppFactory factory) : IClassFixture<AppFactory>
         var id = sent.GetProperty("id").GetInt64();
 
         var details = await (await tenant.Client().GetAsync($"/api/communication/history/{id}")).ShouldBeSuccessAsync();
-        details.GetProperty("item").GetProperty("status").GetString().ShouldBe("queued");
+        details.GetProperty("status").GetString().ShouldBe("queued");
         details.GetProperty("events")[0].GetProperty("status").GetString().ShouldBe("queued");
 
         await (await other.Client().GetAsync($"/api/communication/history/{id}")).ShouldBeErrorAsync(404, "NOT_FOUND");

@@ -10,7 +10,11 @@ public static class GetCommunication
 {
     public sealed record Event(string Status, int? ErrorCode, string Source, DateTimeOffset OccurredAt);
 
-    public sealed record Details(HistoryItem Item, IReadOnlyList<Event> Events);
+    /// <summary>The row's fields with its <c>events</c> beside them.</summary>
+    public sealed class Details : HistoryItem
+    {
+        public IReadOnlyList<Event> Events { get; set; } = [];
+    }
 
     private sealed class EventRow
     {
@@ -23,12 +27,13 @@ public static class GetCommunication
     public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var item = await connection.QuerySingleOrDefaultAsync<HistoryItem>(
+        var item = await connection.QuerySingleOrDefaultAsync<Details>(
             $"SELECT {HistoryItem.Columns} FROM communication_log WHERE id = @id AND tenant_id = @tenantId", new { id, tenantId = tenant.Id });
         if (item is null) return Api.NotFound("message or call");
 
         var events = await connection.QueryAsync<EventRow>(
             "SELECT status, error_code, source, occurred_at FROM status_events WHERE log_id = @id ORDER BY id", new { id });
-        return Api.Ok(new { item, events = events.Select(e => new Event(e.Status, e.ErrorCode, e.Source, e.OccurredAt)).ToList() });
+        item.Events = events.Select(e => new Event(e.Status, e.ErrorCode, e.Source, e.OccurredAt)).ToList();
+        return Api.Ok(item);
     }
 }

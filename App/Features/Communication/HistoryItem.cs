@@ -1,7 +1,7 @@
 namespace App.Features.Communication;
 
 /// <summary>One communication_log row as the API shows it (history, details, status).</summary>
-public sealed class HistoryItem
+public class HistoryItem
 {
     // SQLite keeps 0 as an integer and 0.0079 as a real in the same column; the cast gives Dapper one type.
     public const string Columns = """
