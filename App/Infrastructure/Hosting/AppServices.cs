@@ -1,5 +1,6 @@
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
+using App.Features.Files;
 using App.Features.Tenants;
 using App.Twilio;
 using App.Twilio.Simulator;
@@ -59,6 +60,7 @@ public static class AppServices
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddTwilio(configuration);
         services.AddOutbox(configuration);
+        services.AddFiles();
         services.AddTenantRateLimits(configuration);
         services.AddAppOpenApi();
         return services;

@@ -18,11 +18,20 @@ public static class KeyFiles
 
             Directory.CreateDirectory(directory);
             var key = RandomNumberGenerator.GetBytes(32);
-            var temporary = path + ".tmp";
+            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
             File.WriteAllText(temporary, Convert.ToBase64String(key));
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Move(temporary, path, overwrite: false);
-            return key;
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+                return key;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first: everyone must use the same key.
+                File.Delete(temporary);
+                return Convert.FromBase64String(File.ReadAllText(path).Trim());
+            }
         }
     }
 }

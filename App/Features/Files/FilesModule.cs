@@ -1,0 +1,41 @@
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Carter;
+
+namespace App.Features.Files;
+
+/// <summary>/api/files — the tenant's audio library; /media/{id} — signed, anonymous playback for Twilio and the UI.</summary>
+public sealed class FilesModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/files")
+            .WithTags("Files")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimits.TenantPolicy)
+            .RequirePermission(Permissions.ManageFiles);
+
+        group.MapGet("", ListFiles.Handle)
+            .WithSummary("The library, newest first; filter by file_type, tag, is_active, or search the name and description.");
+        group.MapGet("/quota", GetQuota.Handle)
+            .WithSummary("Bytes used, the tenant's quota and what remains.");
+        group.MapPost("/upload", UploadFile.Handle)
+            .WithSummary("Upload an MP3, WAV or AIFF file (multipart/form-data: file, description, tag_list, caller_number).");
+        group.MapGet("/{id:long}", GetFile.Handle)
+            .WithSummary("One file's metadata.");
+        group.MapPut("/{id:long}", UpdateFile.Handle)
+            .Validate<UpdateFile.Request>()
+            .WithSummary("Change the name, description, tags, caller number or active flag.");
+        group.MapDelete("/{id:long}", DeleteFile.Handle)
+            .WithSummary("Delete the file and its bytes.");
+        group.MapGet("/{id:long}/download", DownloadFile.Handle)
+            .WithSummary("The file's bytes (Range requests supported).");
+        group.MapPost("/{id:long}/play-url", CreatePlayUrl.Handle)
+            .WithSummary("A short-lived signed URL to play the file in a browser audio element.");
+
+        app.MapMethods("/media/{fileId:long}", [HttpMethods.Get, HttpMethods.Head], ServeMedia.Handle)
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+    }
+}

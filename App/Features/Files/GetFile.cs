@@ -1,0 +1,17 @@
+using App.Infrastructure.Database;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Dapper;
+
+namespace App.Features.Files;
+
+/// <summary>GET /api/files/{id} — one file's metadata.</summary>
+public static class GetFile
+{
+    public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<FileRow>(FileRow.FindSql, new { id, tenantId = tenant.Id });
+        return row is null ? Api.NotFound("file") : Api.Ok(FileItem.From(row));
+    }
+}
