@@ -59,6 +59,7 @@ public static class AppServices
         services.AddAuthorization(options => options.AddPermissionPolicies());
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddTwilio(configuration);
+        services.AddTwilioSimulator(configuration);
         services.AddOutbox(configuration);
         services.AddFiles();
         services.AddTenantRateLimits(configuration);

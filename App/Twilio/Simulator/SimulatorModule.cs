@@ -1,0 +1,30 @@
+using Carter;
+
+namespace App.Twilio.Simulator;
+
+/// <summary>
+/// The built-in Twilio (DECISIONS 17), mapped unless <c>Twilio:Mode</c> is <c>Live</c>, under
+/// <see cref="SimulatedAccounts.RoutePrefix"/>: Twilio's own paths for the real <see cref="TwilioClient"/>, and test
+/// hooks that play inbound traffic. None of it is part of our OpenAPI document.
+/// </summary>
+public sealed class SimulatorModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        if (!SimulatorServices.IsEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>())) return;
+        // Not registered (AddTwilioSimulator not called): map nothing rather than fail at start.
+        if (app.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(SimulatorLedger)) != true) return;
+
+        var api = app.MapGroup(SimulatedAccounts.RoutePrefix + "/2010-04-01/Accounts/{accountSid}").ExcludeFromDescription();
+        api.MapPost("/Messages.json", SimulatedMessages.CreateAsync);
+        api.MapGet("/Messages.json", SimulatedMessages.ListAsync);
+        api.MapGet("/Messages/{sid}.json", SimulatedMessages.FetchAsync);
+        api.MapPost("/Calls.json", SimulatedCalls.CreateAsync);
+        api.MapGet("/Calls.json", SimulatedCalls.ListAsync);
+        api.MapGet("/Calls/{sid}.json", SimulatedCalls.FetchAsync);
+
+        var hooks = app.MapGroup(SimulatedAccounts.RoutePrefix + "/simulate/{tenantId}").ExcludeFromDescription().RequireAuthorization();
+        hooks.MapPost("/inbound-sms", InboundHooks.SmsAsync);
+        hooks.MapPost("/inbound-call", InboundHooks.CallAsync);
+    }
+}

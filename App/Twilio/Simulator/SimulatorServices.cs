@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace App.Twilio.Simulator;
+
+/// <summary>Settings under <c>Twilio:Simulator</c>.</summary>
+public sealed class SimulatorOptions
+{
+    public const string SectionName = "Twilio:Simulator";
+
+    /// <summary><c>Twilio:Simulator:StepDelayMs</c>: the pause between two lifecycle steps (queued → sending → ...).</summary>
+    [Range(0, 600_000)]
+    public int StepDelayMs { get; set; } = 1500;
+
+    /// <summary><c>Twilio:Simulator:CallbackTimeoutMs</c>: limit for one callback, TwiML or media request (Twilio allows 15 s).</summary>
+    [Range(100, 120_000)]
+    public int CallbackTimeoutMs { get; set; } = 15_000;
+
+    /// <summary><c>Twilio:Simulator:MaxStoredItems</c>: messages and calls kept in memory each; the oldest go first.</summary>
+    [Range(10, 1_000_000)]
+    public int MaxStoredItems { get; set; } = 10_000;
+
+    public TimeSpan StepDelay => TimeSpan.FromMilliseconds(StepDelayMs);
+}
+
+public static class SimulatorServices
+{
+    /// <summary>Named <see cref="HttpClient"/> the simulator uses for status callbacks, TwiML and media fetches and inbound hooks.</summary>
+    public const string CallbackClientName = "twilio-simulator-callbacks";
+
+    /// <summary>True unless <c>Twilio:Mode</c> is <c>Live</c> (the simulator is the default, DECISIONS 17).</summary>
+    public static bool IsEnabled(IConfiguration configuration) =>
+        !string.Equals(configuration["Twilio:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Registers the simulator's state, lifecycle engine and callback client. Harmless in Live mode: nothing is mapped
+    /// (see <see cref="SimulatorModule"/>) and the engine stays idle.
+    /// </summary>
+    public static IServiceCollection AddTwilioSimulator(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SimulatorOptions>()
+            .Bind(configuration.GetSection(SimulatorOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton<SimulatorLedger>();
+        services.AddSingleton<SimulatorAuth>();
+        services.AddSingleton<SimulatorHttp>();
+        services.AddSingleton<SimulatorEngine>();
+        services.AddHostedService(provider => provider.GetRequiredService<SimulatorEngine>());
+        services.AddSingleton<MessageLifecycle>();
+        services.AddSingleton<CallLifecycle>();
+
+        services.AddHttpClient(CallbackClientName, (provider, client) =>
+        {
+            var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value;
+            client.Timeout = TimeSpan.FromMilliseconds(options.CallbackTimeoutMs);
+            client.MaxResponseContentBufferSize = 1024 * 1024;
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("TwilioProxy/1.1");
+        })
+        // Signatures are as good as secrets for replay: keep every header out of the logs.
+        .RedactLoggedHeaders(_ => true);
+
+        return services;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace App.Twilio.Simulator;
+
+/// <summary>Twilio's wire format as the simulator writes it: SIDs, JSON bodies, flat error bodies.</summary>
+internal static partial class SimulatorWire
+{
+    public const string ApiVersion = "2010-04-01";
+    public const string ApiRoot = "/" + ApiVersion;
+    public const string JsonContentType = "application/json; charset=utf-8";
+
+    // Twilio writes '+' and non-ASCII as is; the default encoder would write \u002B.
+    private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A SID of the given two-letter prefix: prefix + 32 lowercase hex digits (34 characters).</summary>
+    public static string NewSid(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public static string AccountPath(string accountSid) => $"{ApiRoot}/Accounts/{accountSid}";
+
+    public static string MessageUri(string accountSid, string sid) => $"{AccountPath(accountSid)}/Messages/{sid}.json";
+
+    public static string CallUri(string accountSid, string sid) => $"{AccountPath(accountSid)}/Calls/{sid}.json";
+
+    public static JsonObject ToJson(TwilioMessage message)
+    {
+        var json = JsonSerializer.SerializeToNode(message, Options)!.AsObject();
+        var root = $"{AccountPath(message.AccountSid!)}/Messages/{message.Sid}";
+        json["subresource_uris"] = new JsonObject
+        {
+            ["media"] = root + "/Media.json",
+            ["feedback"] = root + "/Feedback.json",
+        };
+        return json;
+    }
+
+    public static JsonObject ToJson(TwilioCall call)
+    {
+        var json = JsonSerializer.SerializeToNode(call, Options)!.AsObject();
+        var root = $"{AccountPath(call.AccountSid!)}/Calls/{call.Sid}";
+        json["subresource_uris"] = new JsonObject
+        {
+            ["notifications"] = root + "/Notifications.json",
+            ["recordings"] = root + "/Recordings.json",
+            ["payments"] = root + "/Payments.json",
+            ["events"] = root + "/Events.json",
+            ["siprec"] = root + "/Siprec.json",
+            ["streams"] = root + "/Streams.json",
+            ["transcriptions"] = root + "/Transcriptions.json",
+            ["user_defined_message_subscriptions"] = root + "/UserDefinedMessageSubscriptions.json",
+            ["user_defined_messages"] = root + "/UserDefinedMessages.json",
+        };
+        return json;
+    }
+
+    public static IResult Json(JsonNode body, int status) =>
+        Results.Content(body.ToJsonString(Options), JsonContentType, Encoding.UTF8, status);
+
+    /// <summary>Twilio's flat 2010 error body (FACTS §3.1).</summary>
+    public static IResult Error(int status, int code, string message) => Json(new JsonObject
+    {
+        ["code"] = code,
+        ["message"] = message,
+        ["more_info"] = $"https://www.twilio.com/docs/errors/{code}",
+        ["status"] = status,
+    }, status);
+
+    public static IResult BadRequest(int code, string message) => Error(StatusCodes.Status400BadRequest, code, message);
+
+    public static IResult NotFound(string path) =>
+        Error(StatusCodes.Status404NotFound, 20404, $"The requested resource {path} was not found");
+
+    /// <summary>The decoded form of a POST, with repeated keys kept in order (empty when the body is not a form).</summary>
+    public static async Task<List<KeyValuePair<string, string>>> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType) return [];
+        var form = await request.ReadFormAsync(cancellationToken);
+        return [.. form.SelectMany(field => field.Value.Select(value => new KeyValuePair<string, string>(field.Key, value ?? "")))];
+    }
+
+    public static string? Single(IReadOnlyList<KeyValuePair<string, string>> form, string name) =>
+        form.FirstOrDefault(p => p.Key == name).Value is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    public static IReadOnlyList<string> All(IReadOnlyList<KeyValuePair<string, string>> form, string name) =>
+        [.. form.Where(p => p.Key == name).Select(p => p.Value.Trim())];
+
+    /// <summary>E.164: '+', a non-zero digit, 7–15 digits in all.</summary>
+    public static bool IsPhoneNumber(string value) => PhonePattern().IsMatch(value);
+
+    /// <summary>A message sender: a phone number, an alphanumeric sender ID, a short code or a channel address.</summary>
+    public static bool IsMessageSender(string value) =>
+        IsPhoneNumber(value) || AlphanumericSenderPattern().IsMatch(value) || ShortCodePattern().IsMatch(value) || IsChannelAddress(value);
+
+    /// <summary>A message recipient: a phone number or a channel address such as <c>whatsapp:+1...</c>.</summary>
+    public static bool IsMessageRecipient(string value) => IsPhoneNumber(value) || IsChannelAddress(value);
+
+    /// <summary>A call party: a phone number, <c>client:name</c> or a <c>sip:</c> address.</summary>
+    public static bool IsCallParty(string value) =>
+        IsPhoneNumber(value) || value.StartsWith("client:", StringComparison.Ordinal) && value.Length > 7 || value.StartsWith("sip:", StringComparison.Ordinal) && value.Contains('@', StringComparison.Ordinal);
+
+    /// <summary>An absolute http(s) URL, at most 4,000 characters, whose host has no underscore (21609).</summary>
+    public static bool IsCallbackUrl(string value) =>
+        value.Length <= 4000 && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && !uri.Host.Contains('_', StringComparison.Ordinal);
+
+    public static string Money(decimal value, int decimals) =>
+        value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static bool IsChannelAddress(string value)
+    {
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && value[..colon] is "whatsapp" or "messenger" or "rcs" && value.Length > colon + 1;
+    }
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")]
+    private static partial Regex AlphanumericSenderPattern();
+
+    [GeneratedRegex(@"^[0-9]{5,6}$")]
+    private static partial Regex ShortCodePattern();
+}
