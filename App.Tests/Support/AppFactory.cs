@@ -158,6 +158,7 @@ public class KestrelAppFactory : AppFactory
         Settings["Outbox:RetryBaseDelayMs"] = "50";
         Settings["Outbox:ReconcileDelayMs"] = "100";
         Settings["Outbox:TenantSendsPerSecond"] = "200";
+        Settings["Outbox:CostFetchAfterSeconds"] = "0";
         Settings["Twilio:RetryBaseDelayMs"] = "10";
         Settings["Twilio:TimeoutSeconds"] = "5";
         Settings["Twilio:Simulator:StepDelayMs"] = "20";

@@ -28,25 +28,29 @@ public static class CommunicationLog
     public static async Task<Outcome> ApplyAsync(SqliteConnection connection, long logId, string channel, StatusChange change, SqliteTransaction? transaction = null)
     {
         var rank = Statuses.Rank(channel, change.Status);
-        var recorded = await connection.ExecuteAsync("""
+        var isNewEvent = await connection.ExecuteAsync("""
             INSERT INTO status_events (log_id, status, error_code, source, dedupe_key)
             VALUES (@logId, @Status, @ErrorCode, @Source, @DedupeKey)
             ON CONFLICT (dedupe_key) DO NOTHING
-            """, new { logId, change.Status, change.ErrorCode, change.Source, change.DedupeKey }, transaction);
-        if (recorded == 0) return Outcome.Duplicate;
+            """, new { logId, change.Status, change.ErrorCode, change.Source, change.DedupeKey }, transaction) == 1;
+
+        var hasDetails = change.TwilioSid is not null || change.Cost is not null || change.DurationSeconds is not null
+            || change.AnsweredBy is not null || change.Segments is not null;
+        if (!isNewEvent && !hasDetails) return Outcome.Duplicate;
 
         var current = await connection.QuerySingleOrDefaultAsync<(string? Status, long Rank)>(
             "SELECT status, status_rank FROM communication_log WHERE id = @logId", new { logId }, transaction);
-        var movesForward = rank > current.Rank || (change.Status == "read" && current.Status == "delivered");
+        var movesForward = isNewEvent && (rank > current.Rank || (change.Status == "read" && current.Status == "delivered"));
 
-        // Details (cost, duration, answered_by, sid) are facts whenever they arrive; the status itself only moves forward.
-        // The CASE guards repeat the check inside the write, so a concurrent change can never move the row backwards.
+        // Details (cost, duration, answered_by, sid) are facts whenever they arrive, even on a repeated event; the status
+        // only moves forward, and only on a new event. The CASE guards repeat the rank check inside the write, so a
+        // concurrent change can never move the row backwards.
         await connection.ExecuteAsync("""
             UPDATE communication_log SET
-                status        = CASE WHEN @rank > status_rank OR (@Status = 'read' AND status = 'delivered') THEN @Status ELSE status END,
-                error_code    = CASE WHEN @rank > status_rank AND @ErrorCode IS NOT NULL THEN @ErrorCode ELSE error_code END,
-                error_message = CASE WHEN @rank > status_rank AND @ErrorMessage IS NOT NULL THEN @ErrorMessage ELSE error_message END,
-                status_rank   = MAX(status_rank, @rank),
+                status        = CASE WHEN @movesForward AND (@rank > status_rank OR (@Status = 'read' AND status = 'delivered')) THEN @Status ELSE status END,
+                error_code    = CASE WHEN @movesForward AND @rank > status_rank AND @ErrorCode IS NOT NULL THEN @ErrorCode ELSE error_code END,
+                error_message = CASE WHEN @movesForward AND @rank > status_rank AND @ErrorMessage IS NOT NULL THEN @ErrorMessage ELSE error_message END,
+                status_rank   = CASE WHEN @movesForward THEN MAX(status_rank, @rank) ELSE status_rank END,
                 twilio_sid    = COALESCE(twilio_sid, @TwilioSid),
                 cost_amount   = COALESCE(@Cost, cost_amount),
                 cost_currency = COALESCE(@CostCurrency, cost_currency),
@@ -57,11 +61,11 @@ public static class CommunicationLog
             WHERE id = @logId
             """, new
         {
-            logId, rank, change.Status, change.ErrorCode,
+            logId, rank, movesForward, change.Status, change.ErrorCode,
             ErrorMessage = change.ErrorMessage ?? TwilioErrorCodes.Describe(change.ErrorCode),
             change.TwilioSid, change.Cost, change.CostCurrency, change.DurationSeconds, change.AnsweredBy, change.Segments,
         }, transaction);
-        return movesForward ? Outcome.Applied : Outcome.Stale;
+        return !isNewEvent ? Outcome.Duplicate : movesForward ? Outcome.Applied : Outcome.Stale;
     }
 
     /// <summary>Twilio prices are negative strings ("-0.00750"); the log keeps the positive cost.</summary>

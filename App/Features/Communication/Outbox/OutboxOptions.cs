@@ -34,6 +34,12 @@ public sealed class OutboxOptions
     /// <summary>Rows still not final after this age are re-fetched from Twilio (missed callbacks happen).</summary>
     public int StaleAfterSeconds { get; set; } = 900;
 
+    /// <summary>
+    /// Twilio's callbacks carry no price: a finished, billable row without a cost is fetched once this many seconds
+    /// after its last change (Twilio prices shortly after the end), for up to two days.
+    /// </summary>
+    public int CostFetchAfterSeconds { get; set; } = 120;
+
     /// <summary>How often the stale-row reconciliation runs.</summary>
     public int ReconcileEverySeconds { get; set; } = 60;
 

@@ -76,6 +76,13 @@ public sealed class OutboxSender(
         var credentials = account.Credentials!;
         if (entry.NeedsReconciliation)
         {
+            if (entry.Attempts >= settings.MaxAttempts)
+            {
+                await FailAsync(connection, entry, row, null,
+                    $"Twilio did not confirm the send after {entry.Attempts} attempts (each checked against Twilio's records first); it was not sent.");
+                return;
+            }
+
             Created? existing;
             try
             {
@@ -101,7 +108,7 @@ public sealed class OutboxSender(
             var created = row.NetworkType == "sms"
                 ? await CreateMessageAsync(credentials, row, cancellationToken)
                 : await CreateCallAsync(credentials, row, cancellationToken);
-            await RecordCreatedAsync(connection, entry, row, created, "api");
+            await RecordCreatedAsync(connection, entry, row, created, "twilio");
         }
         catch (TwilioUncertainException error)
         {

@@ -92,7 +92,10 @@ public sealed class OutboxWorker(
         public string TwilioSid { get; init; } = "";
     }
 
-    /// <summary>Rows still not final after Outbox:StaleAfterSeconds are re-fetched from Twilio, within the tenant's pacing.</summary>
+    /// <summary>
+    /// Rows still not final after Outbox:StaleAfterSeconds, and finished billable rows still without a cost, are
+    /// re-fetched from Twilio within the tenant's pacing.
+    /// </summary>
     public async Task<int> ReconcileStaleRowsAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -101,9 +104,19 @@ public sealed class OutboxWorker(
         {
             stale = (await connection.QueryAsync<StaleRow>("""
                 SELECT id, tenant_id, network_type, twilio_sid FROM communication_log
-                WHERE status_rank < 4 AND twilio_sid IS NOT NULL AND direction = 'outbound' AND updated_at < @cutoff
-                ORDER BY updated_at LIMIT 50
-                """, new { cutoff = Db.Timestamp(DateTimeOffset.UtcNow.AddSeconds(-settings.StaleAfterSeconds)) })).AsList();
+                WHERE status_rank < 4 AND twilio_sid IS NOT NULL AND direction = 'outbound' AND updated_at < @staleCutoff
+                UNION
+                SELECT id, tenant_id, network_type, twilio_sid FROM communication_log
+                WHERE cost_amount IS NULL AND twilio_sid IS NOT NULL AND status_rank >= 4 AND direction = 'outbound'
+                  AND status IN ('sent', 'delivered', 'undelivered', 'read', 'completed')
+                  AND updated_at < @costCutoff AND updated_at > @costWindow
+                LIMIT 50
+                """, new
+            {
+                staleCutoff = Db.Timestamp(DateTimeOffset.UtcNow.AddSeconds(-settings.StaleAfterSeconds)),
+                costCutoff = Db.Timestamp(DateTimeOffset.UtcNow.AddSeconds(-settings.CostFetchAfterSeconds)),
+                costWindow = Db.Timestamp(DateTimeOffset.UtcNow.AddDays(-2)),
+            })).AsList();
         }
 
         var refreshed = 0;

@@ -58,4 +58,6 @@ CREATE TABLE status_events (
 CREATE INDEX idx_status_events_log ON status_events(log_id, id);
 
 CREATE UNIQUE INDEX idx_communication_log_tenant_sid ON communication_log(tenant_id, twilio_sid) WHERE twilio_sid IS NOT NULL;
-CREATE INDEX idx_communication_log_nonfinal ON communication_log(status_rank, updated_at) WHERE status_rank < 4;
+CREATE INDEX idx_communication_log_nonfinal ON communication_log(updated_at) WHERE status_rank < 4 AND twilio_sid IS NOT NULL;
+-- Finished rows still waiting for Twilio's price (callbacks carry none).
+CREATE INDEX idx_communication_log_costless ON communication_log(updated_at) WHERE cost_amount IS NULL AND twilio_sid IS NOT NULL AND status_rank >= 4;
