@@ -1,3 +1,5 @@
+using App.Features.Audit;
+using App.Features.Auth;
 using App.Features.Ops;
 using App.Features.Tenants;
 using App.Infrastructure.Web;
@@ -13,6 +15,7 @@ var isCommandLine = TenantCli.Handles(args);
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAppLogging(toStandardError: isCommandLine);
 builder.Services.AddAppServices(builder.Configuration);
+builder.Services.AddUsersAndAudit(builder.Configuration);
 builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).Assembly));
 
 var app = builder.Build();
@@ -29,6 +32,7 @@ app.UseAppRequestLogging();
 app.UseSpaStaticFiles();
 app.UseRouting();
 app.UseHttpMetrics();
+app.UseAudit();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -1,3 +1,4 @@
+using App.Features.Audit;
 using App.Infrastructure.Database;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Phone;
@@ -67,7 +68,7 @@ public static class UpdateProfile
         private static bool BeATimeZone(string? id) => id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
     }
 
-    public static async Task<IResult> Handle(Request request, CurrentTenant tenant, Db db, SecretProtector secrets,
+    public static async Task<IResult> Handle(Request request, HttpContext http, CurrentTenant tenant, Db db, SecretProtector secrets,
         TenantDirectory directory, IMemoryCache cache, IConfiguration configuration, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -112,8 +113,18 @@ public static class UpdateProfile
 
         directory.Invalidate();
         SpaHosting.InvalidateEmbedOrigins(cache, tenant.Id);
+        AuditChanges.Record(http, AuditSnapshot(current), AuditSnapshot(row));
+        if (request.TwilioApiSecret is not null) AuditChanges.Record(http, new { TwilioApiSecret = 0 }, new { TwilioApiSecret = 1 });
         return Api.Ok(GetProfile.ToProfile(row, secrets, configuration), "Profile updated.");
     }
+
+    // Secrets are compared as stored (ciphertext) and recorded only as "(changed)"; the API secret is not read back, so
+    // sending one at all counts as a change.
+    private static object AuditSnapshot(GetProfile.Row row) => new
+    {
+        row.Name, row.TwilioSid, TwilioToken = row.TwilioTokenEncrypted, row.TwilioApiKeySid, row.FromNumber,
+        Settings = TenantSettings.Parse(row.Settings),
+    };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

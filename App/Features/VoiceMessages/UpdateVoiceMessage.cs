@@ -1,3 +1,4 @@
+using App.Features.Audit;
 using App.Infrastructure.Database;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
@@ -22,12 +23,11 @@ public static class UpdateVoiceMessage
         RETURNING {GetVoiceMessage.Columns}
         """;
 
-    public static async Task<IResult> Handle(long id, CreateVoiceMessage.Request request, CurrentTenant tenant, Db db, CancellationToken ct)
+    public static async Task<IResult> Handle(long id, CreateVoiceMessage.Request request, HttpContext http, CurrentTenant tenant, Db db, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var exists = await connection.ExecuteScalarAsync<long?>(
-            "SELECT id FROM voice_messages WHERE id = @Id AND tenant_id = @TenantId", new { Id = id, TenantId = tenant.Id });
-        if (exists is null) return Api.NotFound("voice message");
+        var before = await connection.QuerySingleOrDefaultAsync<GetVoiceMessage.Row>(GetVoiceMessage.Sql, new { Id = id, TenantId = tenant.Id });
+        if (before is null) return Api.NotFound("voice message");
 
         var name = request.Name!.Trim();
         if (await VoiceMessageRules.NameTakenAsync(connection, tenant.Id, name, exceptId: id) is { } conflict) return conflict;
@@ -36,7 +36,10 @@ public static class UpdateVoiceMessage
         try
         {
             var row = await connection.QuerySingleOrDefaultAsync<GetVoiceMessage.Row>(Sql, CreateVoiceMessage.Parameters(request, tenant.Id, id));
-            return row is null ? Api.NotFound("voice message") : Api.Ok(GetVoiceMessage.ToItem(row), "Voice message updated.");
+            if (row is null) return Api.NotFound("voice message");
+            var updated = GetVoiceMessage.ToItem(row);
+            AuditChanges.Record(http, GetVoiceMessage.ToItem(before), updated);
+            return Api.Ok(updated, "Voice message updated.");
         }
         catch (SqliteException ex) when (VoiceMessageRules.IsUniqueViolation(ex))
         {

@@ -1,0 +1,38 @@
+using App.Features.Audit;
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Web;
+using Carter;
+
+namespace App.Features.Auth;
+
+/// <summary>/api/auth — sign-in for the admin UI, sign-out and "who am I"; and /api/tenant/embed-token.</summary>
+public sealed class AuthModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth")
+            .WithTags("Sign-in")
+            .RequireRateLimiting(RateLimits.TenantPolicy);
+
+        group.MapPost("/login", Login.Handle)
+            .AllowAnonymous()
+            .Validate<Login.Request>()
+            .WithAuditAction("auth.login", "user")
+            .WithSummary("Sign in with a tenant user's name and password: a bearer token for the admin UI.");
+        group.MapPost("/logout", Logout.Handle)
+            .RequireAuthorization()
+            .WithAuditAction("auth.logout", "session")
+            .WithSummary("Revoke the bearer token that makes this request (user session or embed token).");
+        group.MapGet("/me", GetMe.Handle)
+            .RequireAuthorization()
+            .WithSummary("Who the credential is: tenant, actor (API key, user or embed token) and permissions.");
+
+        app.MapPost("/api/tenant/embed-token", CreateEmbedToken.Handle)
+            .WithTags("Tenant")
+            .RequireAuthorization(AuthClaims.ApiKeyOnlyPolicy)
+            .RequireRateLimiting(RateLimits.TenantPolicy)
+            .Validate<CreateEmbedToken.Request>()
+            .WithAuditAction("embed_tokens.create", "embed_token")
+            .WithSummary("API key only: a short-lived token that the admin UI accepts in place of the key (?token=).");
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using App.Features.Audit;
+using App.Infrastructure.Database;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Dapper;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+
+namespace App.Features.Auth;
+
+/// <summary>
+/// POST /api/auth/login {tenant_id, username, password} (anonymous) → a signed session token for the admin UI.
+/// An unknown tenant, an unknown or deactivated user and a wrong password all answer the same 401, after the same
+/// bcrypt work. Repeated failures per (tenant, username) and per IP answer 429 with Retry-After.
+/// </summary>
+public static class Login
+{
+    public const string FailureMessage = "The tenant, username or password is not correct.";
+
+    public sealed record Request(string? TenantId, string? Username, string? Password);
+
+    public sealed record Response(string Token, DateTimeOffset ExpiresAt, SignedInUser User);
+
+    public sealed record SignedInUser(long Id, string Username, string DisplayName, bool IsAdmin, IReadOnlyList<string> Permissions);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.TenantId).NotEmpty().WithMessage("tenant_id is required.").MaximumLength(100);
+            RuleFor(r => r.Username).NotEmpty().WithMessage("username is required.").MaximumLength(200);
+            RuleFor(r => r.Password).NotEmpty().WithMessage("password is required.").MaximumLength(1000);
+        }
+    }
+
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public string Username { get; init; } = "";
+        public string DisplayName { get; init; } = "";
+        public string PasswordHash { get; init; } = "";
+        public string Permissions { get; init; } = "[]";
+        public bool IsAdmin { get; init; }
+        public bool IsActive { get; init; }
+        public string SessionStamp { get; init; } = "";
+    }
+
+    private const string UserSql = """
+        SELECT u.id, u.username, u.display_name, u.password_hash, u.permissions, u.is_admin, u.is_active, u.session_stamp
+        FROM users u JOIN tenants t ON t.id = u.tenant_id
+        WHERE u.tenant_id = @TenantId AND u.username = @Username AND t.is_active = 1
+        """;
+
+    public static async Task<IResult> Handle(Request request, HttpContext http, Db db, Passwords passwords, LoginThrottle throttle,
+        SignedTokens tokens, TimeProvider time, IOptions<AuthOptions> options, CancellationToken ct)
+    {
+        var tenantId = request.TenantId!.Trim();
+        var username = request.Username!.Trim();
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+
+        await using var connection = await db.OpenAsync(ct);
+        var tenantExists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tenants WHERE id = @tenantId", new { tenantId }) > 0;
+        // The attempt is recorded in the tenant's audit trail (never the password); unknown tenants get no trail of their own.
+        http.Items[AuditItems.ActorType] = Actor.User;
+        http.Items[AuditItems.Actor] = username.Length > 100 ? username[..100] : username;
+        if (tenantExists) http.Items[AuditItems.TenantId] = tenantId;
+
+        if (throttle.RetryAfter(tenantId, username, ip) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Api.Error(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                $"Too many failed sign-ins; try again in {seconds} s.", new Dictionary<string, int> { ["retry_after_seconds"] = seconds });
+        }
+
+        var user = tenantExists ? await connection.QuerySingleOrDefaultAsync<Row>(UserSql, new { TenantId = tenantId, Username = username }) : null;
+        var verified = false;
+        if (user is null) passwords.VerifyDummy(request.Password!);
+        else verified = passwords.Verify(request.Password!, user.PasswordHash);
+
+        if (user is null || !verified || !user.IsActive)
+        {
+            throttle.RecordFailure(tenantId, username, ip);
+            return Api.Error(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, FailureMessage);
+        }
+
+        throttle.RecordSuccess(tenantId, username);
+        var now = time.GetUtcNow();
+        var rehash = passwords.NeedsRehash(user.PasswordHash) ? passwords.Hash(request.Password!) : null;
+        await connection.ExecuteAsync("""
+            UPDATE users SET last_login_at = @Now, password_hash = COALESCE(@Rehash, password_hash) WHERE id = @Id
+            """, new { Now = Db.Timestamp(now), Rehash = rehash, user.Id });
+
+        var expiresAt = now.AddMinutes(options.Value.SessionMinutes);
+        var token = tokens.Sign(SignedTokens.SessionKind, new SessionPayload(
+            SignedTokens.NewId(), tenantId, user.Id, user.SessionStamp, now.ToUnixTimeSeconds(), expiresAt.ToUnixTimeSeconds()));
+
+        http.Items[AuditItems.UserId] = user.Id;
+        http.Items[AuditItems.EntityType] = "user";
+        http.Items[AuditItems.EntityId] = user.Id.ToString(CultureInfo.InvariantCulture);
+        return Api.Ok(new Response(token, DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds()),
+            new SignedInUser(user.Id, user.Username, user.DisplayName, user.IsAdmin,
+                SessionTokenReader.EffectivePermissions(user.Permissions, user.IsAdmin))), "Signed in.");
+    }
+}

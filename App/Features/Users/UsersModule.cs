@@ -1,0 +1,34 @@
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Carter;
+
+namespace App.Features.Users;
+
+/// <summary>/api/users — the tenant's people who sign in to the admin UI (manage_users: administrators in practice).</summary>
+public sealed class UsersModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/users")
+            .WithTags("Users")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimits.TenantPolicy)
+            .RequirePermission(Permissions.ManageUsers);
+
+        group.MapGet("/", ListUsers.Handle)
+            .WithSummary("Users by username; filters search (username, display name or email) and is_active.");
+        group.MapPost("/", CreateUser.Handle)
+            .Validate<CreateUser.Request>()
+            .WithSummary("Create a user with a password (≥ 10 characters, not the username) and permissions; is_admin implies all.");
+        group.MapGet("/{id:long}", GetUser.Handle)
+            .WithSummary("One user (never the password).");
+        group.MapPut("/{id:long}", UpdateUser.Handle)
+            .Validate<UpdateUser.Request>()
+            .WithSummary("Replace a user's username, display name, email, permissions and flags (not the password).");
+        group.MapPost("/{id:long}/deactivate", DeactivateUser.Handle)
+            .WithSummary("Deactivate a user: they cannot sign in and their sessions end at once.");
+        group.MapPost("/{id:long}/reset-password", ResetPassword.Handle)
+            .WithSummary("Set a new password; the user's sessions end.");
+    }
+}
