@@ -39,6 +39,8 @@ export const useFilesStore = defineStore('files', () => {
 
   function added(file) {
     if (file && !items.value.some((f) => f.id === file.id)) items.value.unshift(file)
+    // A list request still in flight from before the upload would overwrite the row: supersede it.
+    if (loading.value) fetch()
     fetchQuota()
   }
 
