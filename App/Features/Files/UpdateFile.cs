@@ -2,6 +2,7 @@ using App.Infrastructure.Database;
 using App.Infrastructure.Phone;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
+using App.Features.Audit;
 using Dapper;
 using FluentValidation;
 
@@ -46,9 +47,11 @@ public static class UpdateFile
         RETURNING {FileRow.Columns}
         """;
 
-    public static async Task<IResult> Handle(long id, Request request, CurrentTenant tenant, Db db, CancellationToken ct)
+    public static async Task<IResult> Handle(long id, Request request, CurrentTenant tenant, Db db, HttpContext http, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        var before = await connection.QuerySingleOrDefaultAsync<FileRow>(FileRow.FindSql, new { id, tenantId = tenant.Id });
+        if (before is null) return Api.NotFound("file");
 
         string? callerNumber = null;
         if (!string.IsNullOrWhiteSpace(request.CallerNumber))
@@ -73,6 +76,8 @@ public static class UpdateFile
             CallerNumber = callerNumber,
             request.IsActive,
         });
-        return row is null ? Api.NotFound("file") : Api.Ok(FileItem.From(row), "File updated.");
+        if (row is null) return Api.NotFound("file");
+        AuditChanges.Record(http, FileItem.From(before), FileItem.From(row));
+        return Api.Ok(FileItem.From(row), "File updated.");
     }
 }
