@@ -4,7 +4,6 @@ using App.Features.Communication;
 using App.Features.Communication.Outbox;
 using App.Features.VoiceMessages;
 using App.Infrastructure.Database;
-using App.Infrastructure.Phone;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
 using App.Twilio;
@@ -56,15 +55,8 @@ public static class SendCall
         if (idempotencyKey is not null && await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey) is { } earlier)
             return Idempotency.Replay(http, earlier, Endpoint, requestHash);
 
-        var settings = TenantSettings.Parse(await connection.QuerySingleAsync<string?>("SELECT settings FROM tenants WHERE id = @Id", new { tenant.Id }));
-        var to = E164.Normalize(request.To, settings.DefaultRegion);
-        if (!to.IsValid) return Validation.Problem("to", to.Error!);
-
-        var account = await accounts.FindAsync(tenant.Id, ct);
-        if (account?.MissingConfiguration is { } missing)
-            return Api.Error(StatusCodes.Status422UnprocessableEntity, "TWILIO_NOT_CONFIGURED", missing);
-        var from = string.IsNullOrWhiteSpace(request.From) ? account!.FromNumber! : E164.Normalize(request.From, settings.DefaultRegion).E164;
-        if (from is null) return Validation.Problem("from", $"'{request.From}' is not a valid phone number.");
+        var (parties, refusal) = await Sending.ResolvePartiesAsync(connection, tenant, accounts, request.To, request.From, ct);
+        if (parties is null) return refusal!;
 
         var template = await VoiceScript.FindAsync(connection, tenant.Id, request.VoiceMessageId!.Value, ct: ct);
         if (template is null) return Validation.Problem("voice_message_id", "No active voice message of this tenant has this id.");
@@ -97,7 +89,7 @@ public static class SendCall
             RETURNING id
             """, new
         {
-            TenantId = tenant.Id, To = to.E164, From = from, SpokenText = spokenText, Status = status, xmlId, request.VoiceMessageId,
+            TenantId = tenant.Id, To = parties.To, From = parties.From, SpokenText = spokenText, Status = status, xmlId, request.VoiceMessageId,
             SendAt = request.SendAt is { } at ? Db.Timestamp(at) : null,
             CreatedBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}",
             ClientId = http.Request.Headers["X-Client-Id"].FirstOrDefault(),
@@ -108,22 +100,11 @@ public static class SendCall
         await OutboxEntries.EnqueueAsync(connection, transaction, tenant.Id, logId, "call", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
 
         var envelope = new Envelope<Response>(true,
-            new Response(logId, status, to.E164!, from, request.VoiceMessageId.Value, scheduled ? request.SendAt : null),
+            new Response(logId, status, parties.To, parties.From, request.VoiceMessageId.Value, scheduled ? request.SendAt : null),
             scheduled ? $"Call scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "Call queued.",
             DateTimeOffset.UtcNow);
 
-        if (idempotencyKey is not null
-            && !await Idempotency.TrySaveAsync(connection, transaction, tenant.Id, idempotencyKey, Endpoint, requestHash, StatusCodes.Status200OK, envelope))
-        {
-            await transaction.RollbackAsync(ct);
-            var winner = await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey);
-            return Idempotency.Replay(http, winner!, Endpoint, requestHash);
-        }
-
-        await transaction.CommitAsync(ct);
-        outbox.Notify();
-        http.Items["audit.entity_id"] = logId.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Ok(envelope);
+        return await Sending.CommitAsync(http, connection, transaction, tenant.Id, idempotencyKey, Endpoint, requestHash, logId, envelope, outbox, ct);
     }
 
     /// <summary>128 random bits, URL-safe: TwiML URLs are public, so their ids must not be guessable (DECISIONS 11).</summary>

@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
 using App.Infrastructure.Database;
-using App.Infrastructure.Phone;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
 using App.Twilio;
@@ -44,11 +42,6 @@ public static class SendSms
         }
     }
 
-    private sealed class TenantRow
-    {
-        public string? Settings { get; init; }
-    }
-
     public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, TwilioAccounts accounts, OutboxSignal outbox,
         IValidator<Request> validator, CancellationToken ct)
     {
@@ -64,16 +57,8 @@ public static class SendSms
         if (idempotencyKey is not null && await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey) is { } earlier)
             return Idempotency.Replay(http, earlier, Endpoint, requestHash);
 
-        var settings = TenantSettings.Parse((await connection.QuerySingleAsync<TenantRow>(
-            "SELECT settings FROM tenants WHERE id = @Id", new { tenant.Id })).Settings);
-        var to = E164.Normalize(request.To, settings.DefaultRegion);
-        if (!to.IsValid) return Validation.Problem("to", to.Error!);
-
-        var account = await accounts.FindAsync(tenant.Id, ct);
-        if (account?.MissingConfiguration is { } missing)
-            return Api.Error(StatusCodes.Status422UnprocessableEntity, "TWILIO_NOT_CONFIGURED", missing);
-        var from = string.IsNullOrWhiteSpace(request.From) ? account!.FromNumber! : E164.Normalize(request.From, settings.DefaultRegion).E164;
-        if (from is null) return Validation.Problem("from", $"'{request.From}' is not a valid phone number.");
+        var (parties, refusal) = await Sending.ResolvePartiesAsync(connection, tenant, accounts, request.To, request.From, ct);
+        if (parties is null) return refusal!;
 
         var rendered = TemplateVariables.Render(request.Message!, request.Variables ?? []);
         if (rendered.MissingNames.Count > 0)
@@ -86,11 +71,11 @@ public static class SendSms
         if (body.Length > CreateMessageRequest.MaxBodyLength)
             return Validation.Problem("message", $"With its variables filled in, the message is {body.Length} characters; Twilio's limit is {CreateMessageRequest.MaxBodyLength}.");
 
-        if (await OptOutList.ContainsAsync(connection, tenant.Id, to.E164!))
+        if (await OptOutList.ContainsAsync(connection, tenant.Id, parties.To))
         {
             return Api.Error(StatusCodes.Status409Conflict, "OPTED_OUT",
-                $"{to.E164} has opted out of messages from this tenant (replied STOP); nothing was sent.",
-                new Dictionary<string, string> { ["to"] = to.E164! });
+                $"{parties.To} has opted out of messages from this tenant (replied STOP); nothing was sent.",
+                new Dictionary<string, string> { ["to"] = parties.To });
         }
 
         var segments = SmsSegments.Count(body);
@@ -105,7 +90,7 @@ public static class SendSms
             RETURNING id
             """, new
         {
-            TenantId = tenant.Id, To = to.E164, From = from, Body = body, Status = status, Rank = Statuses.MessageRank(status),
+            TenantId = tenant.Id, To = parties.To, From = parties.From, Body = body, Status = status, Rank = Statuses.MessageRank(status),
             segments.Segments, segments.Encoding,
             SendAt = request.SendAt is { } at ? Db.Timestamp(at) : null,
             CreatedBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}",
@@ -116,24 +101,12 @@ public static class SendSms
             new { logId, status, key = $"sms:log{logId}:{status}" }, transaction);
         await OutboxEntries.EnqueueAsync(connection, transaction, tenant.Id, logId, "sms", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
 
-        var response = new Response(logId, status, to.E164!, from, body, segments.Encoding, segments.Segments, segments.Characters,
+        var response = new Response(logId, status, parties.To, parties.From, body, segments.Encoding, segments.Segments, segments.Characters,
             scheduled ? request.SendAt : null);
         var envelope = new Envelope<Response>(true, response,
             scheduled ? $"SMS scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "SMS queued for sending.",
             DateTimeOffset.UtcNow);
 
-        if (idempotencyKey is not null
-            && !await Idempotency.TrySaveAsync(connection, transaction, tenant.Id, idempotencyKey, Endpoint, requestHash, StatusCodes.Status200OK, envelope))
-        {
-            // A concurrent request with the same key committed first: undo ours and answer as it did.
-            await transaction.RollbackAsync(ct);
-            var winner = await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey);
-            return Idempotency.Replay(http, winner!, Endpoint, requestHash);
-        }
-
-        await transaction.CommitAsync(ct);
-        outbox.Notify();
-        http.Items["audit.entity_id"] = logId.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Ok(envelope);
+        return await Sending.CommitAsync(http, connection, transaction, tenant.Id, idempotencyKey, Endpoint, requestHash, logId, envelope, outbox, ct);
     }
 }

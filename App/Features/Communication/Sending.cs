@@ -1,0 +1,56 @@
+using System.Globalization;
+using App.Features.Communication.Outbox;
+using App.Infrastructure.Phone;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace App.Features.Communication;
+
+/// <summary>What the SMS and call send endpoints share: who is sent to and from, and how an accepted send is committed.</summary>
+public static class Sending
+{
+    /// <summary>The recipient and sender in E.164 (national numbers read in the tenant's default region).</summary>
+    public sealed record Parties(string To, string From);
+
+    /// <summary>Normalises the numbers and checks the tenant can send; otherwise the refusal to answer with.</summary>
+    public static async Task<(Parties? Parties, IResult? Refusal)> ResolvePartiesAsync(SqliteConnection connection, CurrentTenant tenant,
+        TwilioAccounts accounts, string? to, string? from, CancellationToken ct)
+    {
+        var settings = TenantSettings.Parse(await connection.QuerySingleAsync<string?>("SELECT settings FROM tenants WHERE id = @Id", new { tenant.Id }));
+        var recipient = E164.Normalize(to, settings.DefaultRegion);
+        if (!recipient.IsValid) return (null, Validation.Problem("to", recipient.Error!));
+
+        var account = await accounts.FindAsync(tenant.Id, ct);
+        if (account?.MissingConfiguration is { } missing)
+            return (null, Api.Error(StatusCodes.Status422UnprocessableEntity, "TWILIO_NOT_CONFIGURED", missing));
+
+        var sender = string.IsNullOrWhiteSpace(from) ? account!.FromNumber : E164.Normalize(from, settings.DefaultRegion).E164;
+        if (sender is null) return (null, Validation.Problem("from", $"'{from}' is not a valid phone number."));
+        return (new Parties(recipient.E164!, sender), null);
+    }
+
+    /// <summary>
+    /// Commits the accepted send (log row, outbox entry and, with an Idempotency-Key, the stored answer — all in
+    /// <paramref name="transaction"/>), wakes the outbox and answers 200. When a concurrent request with the same key
+    /// committed first, ours is rolled back and its answer is returned instead.
+    /// </summary>
+    public static async Task<IResult> CommitAsync<T>(HttpContext http, SqliteConnection connection, SqliteTransaction transaction,
+        string tenantId, string? idempotencyKey, string endpoint, string requestHash, long logId, Envelope<T> envelope, OutboxSignal outbox,
+        CancellationToken ct)
+    {
+        if (idempotencyKey is not null
+            && !await Idempotency.TrySaveAsync(connection, transaction, tenantId, idempotencyKey, endpoint, requestHash, StatusCodes.Status200OK, envelope))
+        {
+            await transaction.RollbackAsync(ct);
+            var winner = await Idempotency.FindAsync(connection, tenantId, idempotencyKey);
+            return Idempotency.Replay(http, winner!, endpoint, requestHash);
+        }
+
+        await transaction.CommitAsync(ct);
+        outbox.Notify();
+        http.Items["audit.entity_id"] = logId.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Ok(envelope);
+    }
+}
