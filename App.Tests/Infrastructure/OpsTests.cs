@@ -49,6 +49,23 @@ public sealed class OpsTests(AppFactory factory) : IClassFixture<AppFactory>
         var put = document.GetProperty("paths").GetProperty("/api/tenant/profile").GetProperty("put");
         put.GetProperty("requestBody").ToString().ShouldContain("application/json");
 
+        // Every /api operation describes its success shape and the error envelope.
+        foreach (var path in document.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var responses = operation.Value.GetProperty("responses");
+                responses.EnumerateObject().Any(r => r.Name.StartsWith('2') && r.Value.TryGetProperty("content", out _))
+                    .ShouldBeTrue($"{operation.Name.ToUpperInvariant()} {path.Name} has no success schema");
+                responses.TryGetProperty("401", out _).ShouldBeTrue($"{operation.Name.ToUpperInvariant()} {path.Name} has no error envelope");
+            }
+        }
+
+        var schemas = document.GetProperty("components").GetProperty("schemas").ToString();
+        schemas.ShouldContain("\"segments\"");
+        schemas.ShouldContain("\"voice_text\"");
+        schemas.ShouldContain("\"pagination\"");
+
         var scalar = await factory.CreateClient().GetAsync("/scalar");
         scalar.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await scalar.Content.ReadAsStringAsync()).ShouldContain("openapi/v1.json");

@@ -1,3 +1,4 @@
+using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Tenancy;
 using Carter;
@@ -10,17 +11,18 @@ public sealed class AuditModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var audit = app.MapGroup("/api/audit")
+            .WithErrorResponses()
             .WithTags("Audit")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy)
             .RequirePermission(Permissions.ViewLogs);
 
-        audit.MapGet("/", ListAudit.Handle)
+        audit.MapGet("/", ListAudit.Handle).ReturnsPage<ListAudit.Entry>()
             .WithSummary("Every state-changing request, newest first; filters actor, action, entity (type or type:id), outcome, date_from, date_to.");
-        audit.MapGet("/{id:long}", GetAuditEntry.Handle)
+        audit.MapGet("/{id:long}", GetAuditEntry.Handle).Returns<ListAudit.Entry>()
             .WithSummary("One audit row. Audit rows cannot be changed or deleted.");
 
-        app.MapGet("/api/errors", ListErrors.Handle)
+        app.MapGet("/api/errors", ListErrors.Handle).ReturnsPage<ListErrors.Item>().WithErrorResponses()
             .WithTags("Audit")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy)

@@ -11,23 +11,24 @@ public sealed class AuthModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth")
+            .WithErrorResponses()
             .WithTags("Sign-in")
             .RequireRateLimiting(RateLimits.TenantPolicy);
 
-        group.MapPost("/login", Login.Handle)
+        group.MapPost("/login", Login.Handle).Returns<Login.Response>()
             .AllowAnonymous()
             .Validate<Login.Request>()
             .WithAuditAction("auth.login", "user")
             .WithSummary("Sign in with a tenant user's name and password: a bearer token for the admin UI.");
-        group.MapPost("/logout", Logout.Handle)
+        group.MapPost("/logout", Logout.Handle).Returns<Logout.Response>()
             .RequireAuthorization()
             .WithAuditAction("auth.logout", "session")
             .WithSummary("Revoke the bearer token that makes this request (user session or embed token).");
-        group.MapGet("/me", GetMe.Handle)
+        group.MapGet("/me", GetMe.Handle).Returns<GetMe.Response>()
             .RequireAuthorization()
             .WithSummary("Who the credential is: tenant, actor (API key, user or embed token) and permissions.");
 
-        app.MapPost("/api/tenant/embed-token", CreateEmbedToken.Handle)
+        app.MapPost("/api/tenant/embed-token", CreateEmbedToken.Handle).Returns<CreateEmbedToken.Response>().WithErrorResponses()
             .WithTags("Tenant")
             .RequireAuthorization(AuthClaims.ApiKeyOnlyPolicy)
             .RequireRateLimiting(RateLimits.TenantPolicy)

@@ -1,3 +1,4 @@
+using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Tenancy;
 using Carter;
@@ -10,6 +11,7 @@ public sealed class CallsModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/communication/voice")
+            .WithErrorResponses()
             .WithTags("Calls")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy)
@@ -17,7 +19,7 @@ public sealed class CallsModule : ICarterModule
 
         group.MapPost("/send", SendCall.Handle)
             .Accepts<SendCall.Request>("application/json", "application/x-www-form-urlencoded")
-            .Produces<App.Infrastructure.Web.Envelope<SendCall.Response>>()
+            .Returns<SendCall.Response>()
             .WithSummary("Place a call that speaks a voice message (variables filled in): accepted into the outbox at once. " +
                          "Send an Idempotency-Key header to make retries safe.");
     }

@@ -1,3 +1,4 @@
+using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Tenancy;
 using Carter;
@@ -10,16 +11,17 @@ public sealed class CommunicationModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/communication")
+            .WithErrorResponses()
             .WithTags("Communication history")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy)
             .RequirePermission(Permissions.ViewLogs);
 
-        group.MapGet("/history", GetHistory.Handle)
+        group.MapGet("/history", GetHistory.Handle).ReturnsPage<HistoryItem>()
             .WithSummary("SMS and calls, newest first, with filters; format=csv streams the same query as CSV.");
-        group.MapGet("/history/{id:long}", GetCommunication.Handle)
+        group.MapGet("/history/{id:long}", GetCommunication.Handle).Returns<GetCommunication.Details>()
             .WithSummary("One message or call with its status timeline.");
-        group.MapGet("/status/{sid}", GetStatus.Handle)
+        group.MapGet("/status/{sid}", GetStatus.Handle).Returns<GetStatus.Answer>()
             .WithSummary("The stored row for a Twilio SID, refreshed from Twilio (final status, cost, duration).");
     }
 }

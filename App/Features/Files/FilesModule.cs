@@ -11,27 +11,28 @@ public sealed class FilesModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/files")
+            .WithErrorResponses()
             .WithTags("Files")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy)
             .RequirePermission(Permissions.ManageFiles);
 
-        group.MapGet("", ListFiles.Handle)
+        group.MapGet("", ListFiles.Handle).ReturnsPage<FileItem>()
             .WithSummary("The library, newest first; filter by file_type, tag, is_active, or search the name and description.");
-        group.MapGet("/quota", GetQuota.Handle)
+        group.MapGet("/quota", GetQuota.Handle).Returns<GetQuota.Quota>()
             .WithSummary("Bytes used, the tenant's quota and what remains.");
-        group.MapPost("/upload", UploadFile.Handle)
+        group.MapPost("/upload", UploadFile.Handle).Returns<FileItem>(201)
             .WithSummary("Upload an MP3, WAV or AIFF file (multipart/form-data: file, description, tag_list, caller_number).");
-        group.MapGet("/{id:long}", GetFile.Handle)
+        group.MapGet("/{id:long}", GetFile.Handle).Returns<FileItem>()
             .WithSummary("One file's metadata.");
-        group.MapPut("/{id:long}", UpdateFile.Handle)
+        group.MapPut("/{id:long}", UpdateFile.Handle).Returns<FileItem>()
             .Validate<UpdateFile.Request>()
             .WithSummary("Change the name, description, tags, caller number or active flag.");
-        group.MapDelete("/{id:long}", DeleteFile.Handle)
+        group.MapDelete("/{id:long}", DeleteFile.Handle).Returns<DeleteFile.Deleted>()
             .WithSummary("Delete the file and its bytes.");
-        group.MapGet("/{id:long}/download", DownloadFile.Handle)
+        group.MapGet("/{id:long}/download", DownloadFile.Handle).Produces<Stream>(200, "audio/mpeg", "audio/wav", "audio/aiff").Produces<Stream>(206, "audio/mpeg", "audio/wav", "audio/aiff")
             .WithSummary("The file's bytes (Range requests supported).");
-        group.MapPost("/{id:long}/play-url", CreatePlayUrl.Handle)
+        group.MapPost("/{id:long}/play-url", CreatePlayUrl.Handle).Returns<CreatePlayUrl.PlayUrl>()
             .WithSummary("A short-lived signed URL to play the file in a browser audio element.");
 
         app.MapMethods("/media/{fileId:long}", [HttpMethods.Get, HttpMethods.Head], ServeMedia.Handle)

@@ -1,3 +1,4 @@
+using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Tenancy;
 using Carter;
@@ -10,6 +11,7 @@ public sealed class SmsModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/communication/sms")
+            .WithErrorResponses()
             .WithTags("SMS")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy)
@@ -17,7 +19,7 @@ public sealed class SmsModule : ICarterModule
 
         group.MapPost("/send", SendSms.Handle)
             .Accepts<SendSms.Request>("application/json", "application/x-www-form-urlencoded")
-            .Produces<App.Infrastructure.Web.Envelope<SendSms.Response>>()
+            .Returns<SendSms.Response>()
             .WithSummary("Send an SMS: accepted into the outbox at once (status queued, or scheduled with send_at). " +
                          "Send an Idempotency-Key header to make retries safe.");
     }

@@ -11,17 +11,18 @@ public sealed class TenantsModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/tenant")
+            .WithErrorResponses()
             .WithTags("Tenant")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy);
 
-        group.MapGet("/profile", GetProfile.Handle)
+        group.MapGet("/profile", GetProfile.Handle).Returns<GetProfile.Profile>()
             .WithSummary("The tenant's profile; the Twilio auth token is never returned, only a mask.");
-        group.MapPut("/profile", UpdateProfile.Handle)
+        group.MapPut("/profile", UpdateProfile.Handle).Returns<GetProfile.Profile>()
             .Validate<UpdateProfile.Request>()
             .RequirePermission(Permissions.ManageSettings)
             .WithSummary("Update name, Twilio credentials (token write-only), sending number and settings.");
-        group.MapGet("/usage", GetUsage.Handle)
+        group.MapGet("/usage", GetUsage.Handle).Returns<GetUsage.Usage>()
             .RequirePermission(Permissions.ViewLogs)
             .WithSummary("Counts by channel and status, total cost and a per-day series over [from, to].");
     }

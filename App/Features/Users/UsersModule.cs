@@ -11,24 +11,25 @@ public sealed class UsersModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/users")
+            .WithErrorResponses()
             .WithTags("Users")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy)
             .RequirePermission(Permissions.ManageUsers);
 
-        group.MapGet("/", ListUsers.Handle)
+        group.MapGet("/", ListUsers.Handle).ReturnsPage<GetUser.Item>()
             .WithSummary("Users by username; filters search (username, display name or email) and is_active.");
-        group.MapPost("/", CreateUser.Handle)
+        group.MapPost("/", CreateUser.Handle).Returns<GetUser.Item>(201)
             .Validate<CreateUser.Request>()
             .WithSummary("Create a user with a password (≥ 10 characters, not the username) and permissions; is_admin implies all.");
-        group.MapGet("/{id:long}", GetUser.Handle)
+        group.MapGet("/{id:long}", GetUser.Handle).Returns<GetUser.Item>()
             .WithSummary("One user (never the password).");
-        group.MapPut("/{id:long}", UpdateUser.Handle)
+        group.MapPut("/{id:long}", UpdateUser.Handle).Returns<GetUser.Item>()
             .Validate<UpdateUser.Request>()
             .WithSummary("Replace a user's username, display name, email, permissions and flags (not the password).");
-        group.MapPost("/{id:long}/deactivate", DeactivateUser.Handle)
+        group.MapPost("/{id:long}/deactivate", DeactivateUser.Handle).Returns<GetUser.Item>()
             .WithSummary("Deactivate a user: they cannot sign in and their sessions end at once.");
-        group.MapPost("/{id:long}/reset-password", ResetPassword.Handle)
+        group.MapPost("/{id:long}/reset-password", ResetPassword.Handle).Returns<GetUser.Item>()
             .WithSummary("Set a new password; the user's sessions end.");
     }
 }

@@ -11,31 +11,32 @@ public sealed class VoiceMessagesModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/voice-messages")
+            .WithErrorResponses()
             .WithTags("Voice messages")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.TenantPolicy);
 
-        group.MapGet("/", ListVoiceMessages.Handle)
+        group.MapGet("/", ListVoiceMessages.Handle).ReturnsPage<GetVoiceMessage.Item>()
             .WithSummary("Voice messages, newest first; filters is_active, voice_type and search (name contains).");
-        group.MapGet("/options", GetVoiceOptions.Handle)
+        group.MapGet("/options", GetVoiceOptions.Handle).Returns<GetVoiceOptions.Response>()
             .WithSummary("The voices, rates, languages, types and legacy voice mapping the editor offers.");
-        group.MapPost("/", CreateVoiceMessage.Handle)
+        group.MapPost("/", CreateVoiceMessage.Handle).Returns<GetVoiceMessage.Item>(201)
             .Validate<CreateVoiceMessage.Request>()
             .RequirePermission(Permissions.ManageVoiceMessages)
             .WithSummary("Create a voice message. Without voice, legacy voice_gender/tropo_voice are mapped to a current voice.");
-        group.MapGet("/{id}", GetVoiceMessage.Handle)
+        group.MapGet("/{id}", GetVoiceMessage.Handle).Returns<GetVoiceMessage.Item>()
             .WithSummary("One voice message.");
-        group.MapPut("/{id}", UpdateVoiceMessage.Handle)
+        group.MapPut("/{id}", UpdateVoiceMessage.Handle).Returns<GetVoiceMessage.Item>()
             .Validate<CreateVoiceMessage.Request>()
             .RequirePermission(Permissions.ManageVoiceMessages)
             .WithSummary("Replace a voice message (same body as create; omitted optional fields take their defaults).");
-        group.MapDelete("/{id}", DeleteVoiceMessage.Handle)
+        group.MapDelete("/{id}", DeleteVoiceMessage.Handle).Returns<DeleteVoiceMessage.Response>()
             .RequirePermission(Permissions.ManageVoiceMessages)
             .WithSummary("Delete a voice message; call history keeps its rows.");
-        group.MapPost("/{id}/duplicate", DuplicateVoiceMessage.Handle)
+        group.MapPost("/{id}/duplicate", DuplicateVoiceMessage.Handle).Returns<GetVoiceMessage.Item>(201)
             .RequirePermission(Permissions.ManageVoiceMessages)
             .WithSummary("Copy a voice message as \"name (copy)\", \"name (copy 2)\"...");
-        group.MapGet("/{id}/preview", PreviewVoiceMessage.Handle)
+        group.MapGet("/{id}/preview", PreviewVoiceMessage.Handle).Returns<PreviewVoiceMessage.Response>()
             .WithSummary("The TwiML a call would use; every query parameter is a variable value (?first_name=Ann).");
     }
 }
