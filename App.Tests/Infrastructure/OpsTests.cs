@@ -65,6 +65,11 @@ public sealed class OpsTests(AppFactory factory) : IClassFixture<AppFactory>
         schemas.ShouldContain("\"segments\"");
         schemas.ShouldContain("\"voice_text\"");
         schemas.ShouldContain("\"pagination\"");
+        // Same-named nested types (each use case's Item/Response) keep their own schema.
+        var names = document.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(p => p.Name).ToList();
+        names.ShouldContain("GetVoiceMessageItem");
+        names.ShouldContain("GetUserItem");
+        names.ShouldNotContain("Item");
 
         var scalar = await factory.CreateClient().GetAsync("/scalar");
         scalar.StatusCode.ShouldBe(HttpStatusCode.OK);

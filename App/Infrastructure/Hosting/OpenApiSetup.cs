@@ -5,10 +5,26 @@ namespace App.Infrastructure.Hosting;
 
 public static class OpenApiSetup
 {
+    private static string SchemaName(Type type)
+    {
+        if (type.IsArray) return SchemaName(type.GetElementType()!) + "Array";
+        var name = type.Name;
+        if (type.IsGenericType)
+        {
+            name = name[..name.IndexOf('`', StringComparison.Ordinal)] + "Of" + string.Join("And", type.GetGenericArguments().Select(SchemaName));
+        }
+
+        return type.IsNested && !type.IsGenericParameter ? SchemaName(type.DeclaringType!) + name : name;
+    }
+
     /// <summary>The OpenAPI document at /openapi/v1.json, with the API-key and bearer schemes Delphi clients use.</summary>
     public static IServiceCollection AddAppOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
+            // Use cases nest their own Request/Response/Item types: name schemas after the use case too
+            // (GetVoiceMessageItem, not Item), or same-named types would overwrite each other in the document.
+            options.CreateSchemaReferenceId = type =>
+                OpenApiOptions.CreateDefaultSchemaReferenceId(type) is null ? null : SchemaName(type.Type);
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo
