@@ -61,6 +61,8 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
         }
 
+        // Keeps the query planner's statistics current so filters pick the right index (cheap when nothing changed).
+        connection.Execute("PRAGMA optimize;");
         return applied;
     }
 

@@ -21,13 +21,14 @@ public static partial class Logging
         // preserveStaticLogger: each app instance (several run side by side in tests) keeps its own pipeline.
         builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) =>
         {
+            // Defaults first, so that a Serilog:MinimumLevel section in configuration can override them.
             logger
-                .ReadFrom.Configuration(builder.Configuration)
                 .MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
                 .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+                .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .Enrich.With<SecretRedaction>()
                 .ReadFrom.Services(services);

@@ -130,6 +130,7 @@ CREATE INDEX idx_voice_files_tenant ON voice_files(tenant_id, is_active);
 CREATE INDEX idx_communication_log_tenant_date ON communication_log(tenant_id, created_at DESC, id DESC);
 CREATE INDEX idx_communication_log_tenant_type_date ON communication_log(tenant_id, network_type, created_at DESC, id DESC);
 CREATE INDEX idx_communication_log_tenant_status_date ON communication_log(tenant_id, status, created_at DESC, id DESC);
-CREATE INDEX idx_communication_log_tenant_to ON communication_log(tenant_id, to_number, created_at DESC);
+CREATE INDEX idx_communication_log_tenant_to ON communication_log(tenant_id, to_number, created_at DESC, id DESC);
+CREATE INDEX idx_communication_log_tenant_direction ON communication_log(tenant_id, direction, created_at DESC, id DESC);
 CREATE INDEX idx_communication_log_sid ON communication_log(twilio_sid) WHERE twilio_sid IS NOT NULL;
 CREATE INDEX idx_error_log_tenant_date ON error_log(tenant_id, created_at DESC);
