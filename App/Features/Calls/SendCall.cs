@@ -33,10 +33,7 @@ public static class SendCall
         {
             RuleFor(r => r.To).NotEmpty().WithMessage("'to' is required: the phone number to call.");
             RuleFor(r => r.VoiceMessageId).NotNull().WithMessage("'voice_message_id' is required: the voice message to play.");
-            RuleFor(r => r.SendAt).Must(at => at > DateTimeOffset.UtcNow.AddMinutes(-5)).When(r => r.SendAt is not null)
-                .WithMessage("'send_at' is in the past.");
-            RuleFor(r => r.SendAt).Must(at => at < DateTimeOffset.UtcNow.AddDays(35)).When(r => r.SendAt is not null)
-                .WithMessage("'send_at' can be at most 35 days ahead.");
+            RuleFor(r => r.SendAt).MustBeASendTime();
         }
     }
 
@@ -47,13 +44,9 @@ public static class SendCall
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return Validation.Problem(validation);
 
-        var (idempotencyKey, badKey) = Idempotency.KeyFrom(http.Request);
-        if (badKey is not null) return badKey;
-        var requestHash = Idempotency.Hash(Endpoint, request);
-
         await using var connection = await db.OpenAsync(ct);
-        if (idempotencyKey is not null && await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey) is { } earlier)
-            return Idempotency.Replay(http, earlier, Endpoint, requestHash);
+        var (idempotencyKey, requestHash, earlierAnswer) = await Sending.CheckIdempotencyAsync(http, connection, tenant.Id, Endpoint, request);
+        if (earlierAnswer is not null) return earlierAnswer;
 
         var (parties, refusal) = await Sending.ResolvePartiesAsync(connection, tenant, accounts, request.To, request.From, ct);
         if (parties is null) return refusal!;

@@ -4,6 +4,7 @@ using App.Infrastructure.Phone;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
 using Dapper;
+using FluentValidation;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Communication;
@@ -11,6 +12,26 @@ namespace App.Features.Communication;
 /// <summary>What the SMS and call send endpoints share: who is sent to and from, and how an accepted send is committed.</summary>
 public static class Sending
 {
+    /// <summary>A send_at is at most 5 minutes in the past (clock skew) and at most 35 days ahead.</summary>
+    public static IRuleBuilderOptions<T, DateTimeOffset?> MustBeASendTime<T>(this IRuleBuilder<T, DateTimeOffset?> rule) =>
+        rule.Must(at => at is null || at > DateTimeOffset.UtcNow.AddMinutes(-5)).WithMessage("'send_at' is in the past.")
+            .Must(at => at is null || at < DateTimeOffset.UtcNow.AddDays(35)).WithMessage("'send_at' can be at most 35 days ahead.");
+
+    /// <summary>
+    /// The request's Idempotency-Key and hash, or the answer to give at once: a refusal of a malformed key, or the
+    /// stored first answer when the key was seen before.
+    /// </summary>
+    public static async Task<(string? Key, string Hash, IResult? Answer)> CheckIdempotencyAsync<TRequest>(HttpContext http,
+        SqliteConnection connection, string tenantId, string endpoint, TRequest request)
+    {
+        var (key, badKey) = Idempotency.KeyFrom(http.Request);
+        var hash = Idempotency.Hash(endpoint, request);
+        if (badKey is not null) return (null, hash, badKey);
+        if (key is not null && await Idempotency.FindAsync(connection, tenantId, key) is { } earlier)
+            return (key, hash, Idempotency.Replay(http, earlier, endpoint, hash));
+        return (key, hash, null);
+    }
+
     /// <summary>The recipient and sender in E.164 (national numbers read in the tenant's default region).</summary>
     public sealed record Parties(string To, string From);
 

@@ -35,10 +35,7 @@ public static class SendSms
                 .MaximumLength(CreateMessageRequest.MaxBodyLength).WithMessage($"The message is longer than Twilio's {CreateMessageRequest.MaxBodyLength} characters.");
             RuleFor(r => r.Message).Must(m => TemplateVariables.Validate(m!).Count == 0).When(r => !string.IsNullOrEmpty(r.Message))
                 .WithMessage(r => "Malformed placeholder(s): " + string.Join(", ", TemplateVariables.Validate(r.Message!)) + ". Use {{name}}.");
-            RuleFor(r => r.SendAt).Must(at => at > DateTimeOffset.UtcNow.AddMinutes(-5)).When(r => r.SendAt is not null)
-                .WithMessage("'send_at' is in the past.");
-            RuleFor(r => r.SendAt).Must(at => at < DateTimeOffset.UtcNow.AddDays(35)).When(r => r.SendAt is not null)
-                .WithMessage("'send_at' can be at most 35 days ahead.");
+            RuleFor(r => r.SendAt).MustBeASendTime();
         }
     }
 
@@ -49,13 +46,9 @@ public static class SendSms
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return Validation.Problem(validation);
 
-        var (idempotencyKey, badKey) = Idempotency.KeyFrom(http.Request);
-        if (badKey is not null) return badKey;
-        var requestHash = Idempotency.Hash(Endpoint, request);
-
         await using var connection = await db.OpenAsync(ct);
-        if (idempotencyKey is not null && await Idempotency.FindAsync(connection, tenant.Id, idempotencyKey) is { } earlier)
-            return Idempotency.Replay(http, earlier, Endpoint, requestHash);
+        var (idempotencyKey, requestHash, earlierAnswer) = await Sending.CheckIdempotencyAsync(http, connection, tenant.Id, Endpoint, request);
+        if (earlierAnswer is not null) return earlierAnswer;
 
         var (parties, refusal) = await Sending.ResolvePartiesAsync(connection, tenant, accounts, request.To, request.From, ct);
         if (parties is null) return refusal!;
