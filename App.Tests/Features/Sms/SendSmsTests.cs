@@ -171,6 +171,22 @@ public sealed class SendSmsTests(AppFactory factory) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task A_profile_change_applies_to_the_very_next_send()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var client = tenant.Client();
+        var before = await (await client.PostJsonAsync(Url, new { to = "(415) 555-2671", message = "Before" })).ShouldBeSuccessAsync();
+        before.GetProperty("to").GetString().ShouldBe("+14155552671");
+
+        (await client.PutJsonAsync("/api/tenant/profile", new { name = tenant.Name, from_number = "+14155550100", settings = new { default_region = "GB" } }))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var after = await (await client.PostJsonAsync(Url, new { to = "07911 123456", message = "After" })).ShouldBeSuccessAsync();
+        after.GetProperty("to").GetString().ShouldBe("+447911123456");
+        after.GetProperty("from").GetString().ShouldBe("+14155550100");
+    }
+
+    [Fact]
     public async Task Concurrent_retries_with_one_key_still_create_one_send()
     {
         var tenant = await factory.CreateTenantAsync();
@@ -180,6 +196,8 @@ public sealed class SendSmsTests(AppFactory factory) : IClassFixture<AppFactory>
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.PostJsonAsync(Url, new { to = "+14155552671", message = "Race" })));
 
         answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.OK);
+        var ids = await Task.WhenAll(answers.Select(async a => (await a.ShouldBeSuccessAsync()).GetProperty("id").GetInt64()));
+        ids.Distinct().ShouldHaveSingleItem();
         (await CountRowsAsync(tenant.Id)).ShouldBe(1);
     }
 

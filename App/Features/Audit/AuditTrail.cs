@@ -64,7 +64,7 @@ public static class AuditTrail
 }
 
 /// <summary>Builds and inserts the audit row; a failure to write is logged and never fails the request.</summary>
-public sealed class AuditWriter(Db db, IConfiguration configuration, EndpointDataSource endpoints, ILogger<AuditWriter> logger)
+public sealed class AuditWriter(WriteBatcher writes, IConfiguration configuration, EndpointDataSource endpoints, ILogger<AuditWriter> logger)
 {
     private HashSet<string>? _getPatterns;
 
@@ -83,8 +83,7 @@ public sealed class AuditWriter(Db db, IConfiguration configuration, EndpointDat
             if (pending.Endpoint is null && pending.Context.User.TenantIdOrNull() is null
                 && !OperatorKeyFilter.IsOperator(pending.Context, configuration)) return;
             var row = Build(pending);
-            await using var connection = await db.OpenAsync();
-            await connection.ExecuteAsync(InsertSql, row);
+            await writes.WriteAsync((connection, transaction) => connection.ExecuteAsync(InsertSql, row, transaction));
         }
         catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or JsonException)
         {

@@ -37,8 +37,8 @@ public static class SendCall
         }
     }
 
-    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, TwilioAccounts accounts, OutboxSignal outbox,
-        IValidator<Request> validator, CancellationToken ct)
+    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory,
+        TwilioAccounts accounts, OutboxSignal outbox, IValidator<Request> validator, CancellationToken ct)
     {
         var request = await RequestBody.ReadAsync<Request>(http.Request, ct);
         var validation = await validator.ValidateAsync(request, ct);
@@ -48,7 +48,7 @@ public static class SendCall
         var (idempotencyKey, requestHash, earlierAnswer) = await Sending.CheckIdempotencyAsync(http, connection, tenant.Id, Endpoint, request);
         if (earlierAnswer is not null) return earlierAnswer;
 
-        var (parties, refusal) = await Sending.ResolvePartiesAsync(connection, tenant, accounts, request.To, request.From, ct);
+        var (parties, refusal) = await Sending.ResolvePartiesAsync(tenant, directory, accounts, request.To, request.From, ct);
         if (parties is null) return refusal!;
 
         var template = await VoiceScript.FindAsync(connection, tenant.Id, request.VoiceMessageId!.Value, ct: ct);
@@ -70,34 +70,37 @@ public static class SendCall
         var status = scheduled ? Statuses.Scheduled : Statuses.Queued;
         var xmlId = NewDocumentId();
 
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync("""
-            INSERT INTO voice_xml (id, tenant_id, xml_content, xml_filename, voice_message_id)
-            VALUES (@xmlId, @TenantId, @Twiml, @FileName, @VoiceMessageId)
-            """, new { xmlId, TenantId = tenant.Id, script.Twiml, FileName = xmlId + ".xml", request.VoiceMessageId }, transaction);
-        var logId = await connection.ExecuteScalarAsync<long>("""
-            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
-                                           xml_filename, voice_message_id, send_at, created_by, client_id)
-            VALUES (@TenantId, 'call', 'outbound', @To, @From, @SpokenText, @Status, 0, @xmlId, @VoiceMessageId, @SendAt, @CreatedBy, @ClientId)
-            RETURNING id
-            """, new
+        await connection.CloseAsync(); // back to the pool while the call waits for its write batch
+
+        var sendAtText = request.SendAt is { } at ? Db.Timestamp(at) : null;
+        var createdBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}";
+        var clientId = http.Request.Headers["X-Client-Id"].FirstOrDefault();
+        return await Sending.AcceptAsync(http, db, writes, tenant.Id, idempotencyKey, Endpoint, requestHash, async (writer, transaction) =>
         {
-            TenantId = tenant.Id, To = parties.To, From = parties.From, SpokenText = spokenText, Status = status, xmlId, request.VoiceMessageId,
-            SendAt = request.SendAt is { } at ? Db.Timestamp(at) : null,
-            CreatedBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}",
-            ClientId = http.Request.Headers["X-Client-Id"].FirstOrDefault(),
-        }, transaction);
-        await connection.ExecuteAsync(
-            "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
-            new { logId, status, key = $"call:log{logId}:{status}" }, transaction);
-        await OutboxEntries.EnqueueAsync(connection, transaction, tenant.Id, logId, "call", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
+            await writer.ExecuteAsync("""
+                INSERT INTO voice_xml (id, tenant_id, xml_content, xml_filename, voice_message_id)
+                VALUES (@xmlId, @TenantId, @Twiml, @FileName, @VoiceMessageId)
+                """, new { xmlId, TenantId = tenant.Id, script.Twiml, FileName = xmlId + ".xml", request.VoiceMessageId }, transaction);
+            var logId = await writer.ExecuteScalarAsync<long>("""
+                INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
+                                               xml_filename, voice_message_id, send_at, created_by, client_id)
+                VALUES (@TenantId, 'call', 'outbound', @To, @From, @SpokenText, @Status, 0, @xmlId, @VoiceMessageId, @SendAt, @CreatedBy, @ClientId)
+                RETURNING id
+                """, new
+            {
+                TenantId = tenant.Id, To = parties.To, From = parties.From, SpokenText = spokenText, Status = status, xmlId, request.VoiceMessageId,
+                SendAt = sendAtText, CreatedBy = createdBy, ClientId = clientId,
+            }, transaction);
+            await writer.ExecuteAsync(
+                "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
+                new { logId, status, key = $"call:log{logId}:{status}" }, transaction);
+            await OutboxEntries.EnqueueAsync(writer, transaction, tenant.Id, logId, "call", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
 
-        var envelope = new Envelope<Response>(true,
-            new Response(logId, status, parties.To, parties.From, request.VoiceMessageId.Value, scheduled ? request.SendAt : null),
-            scheduled ? $"Call scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "Call queued.",
-            DateTimeOffset.UtcNow);
-
-        return await Sending.CommitAsync(http, connection, transaction, tenant.Id, idempotencyKey, Endpoint, requestHash, logId, envelope, outbox, ct);
+            return (logId, new Envelope<Response>(true,
+                new Response(logId, status, parties.To, parties.From, request.VoiceMessageId.Value, scheduled ? request.SendAt : null),
+                scheduled ? $"Call scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "Call queued.",
+                DateTimeOffset.UtcNow));
+        }, outbox);
     }
 
     /// <summary>128 random bits, URL-safe: TwiML URLs are public, so their ids must not be guessable (DECISIONS 11).</summary>

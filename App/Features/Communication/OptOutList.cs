@@ -25,14 +25,14 @@ public static class OptOutList
         return OptOutKeywords.Contains(word) ? Keyword.OptOut : OptInKeywords.Contains(word) ? Keyword.OptIn : Keyword.None;
     }
 
-    public static Task AddAsync(SqliteConnection connection, string tenantId, string phoneNumber, string keyword) =>
+    public static Task AddAsync(SqliteConnection connection, string tenantId, string phoneNumber, string keyword, SqliteTransaction? transaction = null) =>
         connection.ExecuteAsync("""
             INSERT INTO opt_outs (tenant_id, phone_number, keyword) VALUES (@tenantId, @phoneNumber, @keyword)
             ON CONFLICT (tenant_id, phone_number) DO NOTHING
-            """, new { tenantId, phoneNumber, keyword });
+            """, new { tenantId, phoneNumber, keyword }, transaction);
 
-    public static Task RemoveAsync(SqliteConnection connection, string tenantId, string phoneNumber) =>
-        connection.ExecuteAsync("DELETE FROM opt_outs WHERE tenant_id = @tenantId AND phone_number = @phoneNumber", new { tenantId, phoneNumber });
+    public static Task RemoveAsync(SqliteConnection connection, string tenantId, string phoneNumber, SqliteTransaction? transaction = null) =>
+        connection.ExecuteAsync("DELETE FROM opt_outs WHERE tenant_id = @tenantId AND phone_number = @phoneNumber", new { tenantId, phoneNumber }, transaction);
 
     public static async Task<bool> ContainsAsync(SqliteConnection connection, string tenantId, string phoneNumber, SqliteTransaction? transaction = null) =>
         await connection.ExecuteScalarAsync<long>(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using App.Features.Communication.Outbox;
+using App.Infrastructure.Database;
 using App.Infrastructure.Phone;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
@@ -36,10 +37,10 @@ public static class Sending
     public sealed record Parties(string To, string From);
 
     /// <summary>Normalises the numbers and checks the tenant can send; otherwise the refusal to answer with.</summary>
-    public static async Task<(Parties? Parties, IResult? Refusal)> ResolvePartiesAsync(SqliteConnection connection, CurrentTenant tenant,
+    public static async Task<(Parties? Parties, IResult? Refusal)> ResolvePartiesAsync(CurrentTenant tenant, TenantDirectory directory,
         TwilioAccounts accounts, string? to, string? from, CancellationToken ct)
     {
-        var settings = TenantSettings.Parse(await connection.QuerySingleAsync<string?>("SELECT settings FROM tenants WHERE id = @Id", new { tenant.Id }));
+        var settings = await directory.SettingsAsync(tenant.Id, ct);
         var recipient = E164.Normalize(to, settings.DefaultRegion);
         if (!recipient.IsValid) return (null, Validation.Problem("to", recipient.Error!));
 
@@ -52,26 +53,39 @@ public static class Sending
         return (new Parties(recipient.E164!, sender), null);
     }
 
+    /// <summary>The rows of one accepted send, written by <see cref="AcceptAsync{T}"/>; returns the log id and the answer.</summary>
+    public delegate Task<(long LogId, Envelope<T> Answer)> SendRows<T>(SqliteConnection connection, SqliteTransaction transaction);
+
     /// <summary>
-    /// Commits the accepted send (log row, outbox entry and, with an Idempotency-Key, the stored answer — all in
-    /// <paramref name="transaction"/>), wakes the outbox and answers 200. When a concurrent request with the same key
-    /// committed first, ours is rolled back and its answer is returned instead.
+    /// Writes the accepted send (log row, outbox entry and, with an Idempotency-Key, the stored answer) in one unit of
+    /// the write batch, wakes the outbox and answers 200 once it is committed. When a concurrent request with the same
+    /// key committed first, ours is rolled back and its answer is returned instead.
     /// </summary>
-    public static async Task<IResult> CommitAsync<T>(HttpContext http, SqliteConnection connection, SqliteTransaction transaction,
-        string tenantId, string? idempotencyKey, string endpoint, string requestHash, long logId, Envelope<T> envelope, OutboxSignal outbox,
-        CancellationToken ct)
+    public static async Task<IResult> AcceptAsync<T>(HttpContext http, Db db, WriteBatcher writes, string tenantId, string? idempotencyKey,
+        string endpoint, string requestHash, SendRows<T> writeRows, OutboxSignal outbox)
     {
-        if (idempotencyKey is not null
-            && !await Idempotency.TrySaveAsync(connection, transaction, tenantId, idempotencyKey, endpoint, requestHash, StatusCodes.Status200OK, envelope))
+        try
         {
-            await transaction.RollbackAsync(ct);
-            var winner = await Idempotency.FindAsync(connection, tenantId, idempotencyKey);
+            // Not cancellable: once queued, the send is either committed or refused, whatever the client does meanwhile.
+            var (logId, answer) = await writes.WriteAsync(async (connection, transaction) =>
+            {
+                var accepted = await writeRows(connection, transaction);
+                if (idempotencyKey is not null
+                    && !await Idempotency.TrySaveAsync(connection, transaction, tenantId, idempotencyKey, endpoint, requestHash, StatusCodes.Status200OK, accepted.Answer))
+                    throw new IdempotencyKeyTakenException();
+                return accepted;
+            });
+            outbox.Notify();
+            http.Items["audit.entity_id"] = logId.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Ok(answer);
+        }
+        catch (IdempotencyKeyTakenException)
+        {
+            await using var connection = await db.OpenAsync();
+            var winner = await Idempotency.FindAsync(connection, tenantId, idempotencyKey!);
             return Idempotency.Replay(http, winner!, endpoint, requestHash);
         }
-
-        await transaction.CommitAsync(ct);
-        outbox.Notify();
-        http.Items["audit.entity_id"] = logId.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Ok(envelope);
     }
+
+    private sealed class IdempotencyKeyTakenException : Exception;
 }

@@ -1,17 +1,23 @@
 using App.Infrastructure.Database;
 using App.Infrastructure.Security;
+using App.Infrastructure.Tenancy;
 using App.Twilio;
 using App.Twilio.Simulator;
 using Dapper;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace App.Features.Communication;
 
 /// <summary>
 /// The Twilio account a tenant sends through: its own (Live mode: account SID with auth token, or an API key SID with
 /// its secret) or its simulated one (Simulated mode). Also the auth token that signs the tenant's webhooks.
+/// Every send and every callback asks, so accounts are cached until the tenant changes (<see cref="TenantDirectory.Invalidate"/>).
 /// </summary>
-public sealed class TwilioAccounts(Db db, SecretProtector secrets, SimulatedAccounts simulated, IConfiguration configuration)
+public sealed class TwilioAccounts(Db db, SecretProtector secrets, SimulatedAccounts simulated, IConfiguration configuration,
+    TenantDirectory directory, IMemoryCache cache)
 {
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
     public sealed record Account(string TenantId, TwilioCredentials? Credentials, string? AuthToken, string? FromNumber, bool Simulated)
     {
         /// <summary>Why this tenant cannot send, or null when it can.</summary>
@@ -32,6 +38,18 @@ public sealed class TwilioAccounts(Db db, SecretProtector secrets, SimulatedAcco
     public bool IsSimulated => !string.Equals(configuration["Twilio:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
 
     public async Task<Account?> FindAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var cacheKey = "twilio-account:" + tenantId;
+        if (cache.TryGetValue(cacheKey, out Account? cached)) return cached;
+
+        var changes = directory.ChangeToken();
+        var account = await ReadAsync(tenantId, cancellationToken);
+        // Unknown tenants are not remembered: one created a moment later must be found.
+        if (account is not null) cache.Set(cacheKey, account, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor }.AddExpirationToken(changes));
+        return account;
+    }
+
+    private async Task<Account?> ReadAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>("""

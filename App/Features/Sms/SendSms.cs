@@ -39,8 +39,8 @@ public static class SendSms
         }
     }
 
-    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, TwilioAccounts accounts, OutboxSignal outbox,
-        IValidator<Request> validator, CancellationToken ct)
+    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory,
+        TwilioAccounts accounts, OutboxSignal outbox, IValidator<Request> validator, CancellationToken ct)
     {
         var request = await RequestBody.ReadAsync<Request>(http.Request, ct);
         var validation = await validator.ValidateAsync(request, ct);
@@ -50,7 +50,7 @@ public static class SendSms
         var (idempotencyKey, requestHash, earlierAnswer) = await Sending.CheckIdempotencyAsync(http, connection, tenant.Id, Endpoint, request);
         if (earlierAnswer is not null) return earlierAnswer;
 
-        var (parties, refusal) = await Sending.ResolvePartiesAsync(connection, tenant, accounts, request.To, request.From, ct);
+        var (parties, refusal) = await Sending.ResolvePartiesAsync(tenant, directory, accounts, request.To, request.From, ct);
         if (parties is null) return refusal!;
 
         var rendered = TemplateVariables.Render(request.Message!, request.Variables ?? []);
@@ -75,31 +75,33 @@ public static class SendSms
         var scheduled = request.SendAt is { } sendAt && sendAt > DateTimeOffset.UtcNow.AddSeconds(5);
         var status = scheduled ? Statuses.Scheduled : Statuses.Queued;
 
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var logId = await connection.ExecuteScalarAsync<long>("""
-            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
-                                           segments, encoding, send_at, created_by, client_id)
-            VALUES (@TenantId, 'sms', 'outbound', @To, @From, @Body, @Status, @Rank, @Segments, @Encoding, @SendAt, @CreatedBy, @ClientId)
-            RETURNING id
-            """, new
+        await connection.CloseAsync(); // back to the pool while the send waits for its write batch
+
+        var sendAtText = request.SendAt is { } at ? Db.Timestamp(at) : null;
+        var createdBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}";
+        var clientId = http.Request.Headers["X-Client-Id"].FirstOrDefault();
+        return await Sending.AcceptAsync(http, db, writes, tenant.Id, idempotencyKey, Endpoint, requestHash, async (writer, transaction) =>
         {
-            TenantId = tenant.Id, To = parties.To, From = parties.From, Body = body, Status = status, Rank = Statuses.MessageRank(status),
-            segments.Segments, segments.Encoding,
-            SendAt = request.SendAt is { } at ? Db.Timestamp(at) : null,
-            CreatedBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}",
-            ClientId = http.Request.Headers["X-Client-Id"].FirstOrDefault(),
-        }, transaction);
-        await connection.ExecuteAsync(
-            "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
-            new { logId, status, key = $"sms:log{logId}:{status}" }, transaction);
-        await OutboxEntries.EnqueueAsync(connection, transaction, tenant.Id, logId, "sms", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
+            var logId = await writer.ExecuteScalarAsync<long>("""
+                INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
+                                               segments, encoding, send_at, created_by, client_id)
+                VALUES (@TenantId, 'sms', 'outbound', @To, @From, @Body, @Status, @Rank, @Segments, @Encoding, @SendAt, @CreatedBy, @ClientId)
+                RETURNING id
+                """, new
+            {
+                TenantId = tenant.Id, To = parties.To, From = parties.From, Body = body, Status = status, Rank = Statuses.MessageRank(status),
+                segments.Segments, segments.Encoding, SendAt = sendAtText, CreatedBy = createdBy, ClientId = clientId,
+            }, transaction);
+            await writer.ExecuteAsync(
+                "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
+                new { logId, status, key = $"sms:log{logId}:{status}" }, transaction);
+            await OutboxEntries.EnqueueAsync(writer, transaction, tenant.Id, logId, "sms", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
 
-        var response = new Response(logId, status, parties.To, parties.From, body, segments.Encoding, segments.Segments, segments.Characters,
-            scheduled ? request.SendAt : null);
-        var envelope = new Envelope<Response>(true, response,
-            scheduled ? $"SMS scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "SMS queued for sending.",
-            DateTimeOffset.UtcNow);
-
-        return await Sending.CommitAsync(http, connection, transaction, tenant.Id, idempotencyKey, Endpoint, requestHash, logId, envelope, outbox, ct);
+            var response = new Response(logId, status, parties.To, parties.From, body, segments.Encoding, segments.Segments, segments.Characters,
+                scheduled ? request.SendAt : null);
+            return (logId, new Envelope<Response>(true, response,
+                scheduled ? $"SMS scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "SMS queued for sending.",
+                DateTimeOffset.UtcNow));
+        }, outbox);
     }
 }

@@ -4,19 +4,22 @@ using App.Infrastructure.Database;
 using App.Infrastructure.Tenancy;
 using App.Twilio;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace App.Features.Webhooks;
 
 /// <summary>
 /// POST /webhooks/twilio/{tenant_id}/voice — call status callbacks for our calls (status, duration, answered_by,
 /// price), and inbound calls to the tenant's number, answered with the tenant's greeting (or a polite default).
+/// The change is written through the write batch, so callbacks arriving together commit together.
 /// </summary>
 public static class VoiceWebhook
 {
     public static string DefaultGreeting(string tenantName) =>
         $"Thank you for calling {tenantName}. We cannot take your call right now. Please try again later. Goodbye.";
 
-    public static async Task<IResult> Handle(string tenantId, long? log, HttpContext context, TwilioAccounts accounts, IConfiguration configuration, Db db)
+    public static async Task<IResult> Handle(string tenantId, long? log, HttpContext context, TwilioAccounts accounts, IConfiguration configuration,
+        WriteBatcher writes)
     {
         var (request, refusal) = await TwilioWebhook.VerifyAsync(context, tenantId, accounts, configuration);
         if (request is null) return refusal!;
@@ -24,28 +27,30 @@ public static class VoiceWebhook
         var callSid = request["CallSid"];
         if (string.IsNullOrEmpty(callSid)) return Results.BadRequest();
 
-        await using var connection = await db.OpenAsync(context.RequestAborted);
-        var id = await connection.ExecuteScalarAsync<long?>("""
-            SELECT id FROM communication_log
-            WHERE tenant_id = @tenantId AND network_type = 'call'
-              AND ((@log IS NOT NULL AND id = @log AND (twilio_sid IS NULL OR twilio_sid = @callSid))
-                   OR (@log IS NULL AND twilio_sid = @callSid))
-            """, new { tenantId, log, callSid });
-
-        var status = request["CallStatus"] ?? "";
-        if (id is not null)
+        return await writes.WriteAsync(async (connection, transaction) =>
         {
-            await ApplyStatusCallbackAsync(connection, id.Value, callSid, status, request);
+            var id = await connection.ExecuteScalarAsync<long?>("""
+                SELECT id FROM communication_log
+                WHERE tenant_id = @tenantId AND network_type = 'call'
+                  AND ((@log IS NOT NULL AND id = @log AND (twilio_sid IS NULL OR twilio_sid = @callSid))
+                       OR (@log IS NULL AND twilio_sid = @callSid))
+                """, new { tenantId, log, callSid }, transaction);
+
+            var status = request["CallStatus"] ?? "";
+            if (id is not null)
+            {
+                await ApplyStatusCallbackAsync(connection, transaction, id.Value, callSid, status, request);
+                return TwilioWebhook.EmptyTwiml();
+            }
+
+            if (request["Direction"] is "inbound" && log is null)
+                return await AnswerInboundCallAsync(connection, transaction, tenantId, callSid, status, request);
+
             return TwilioWebhook.EmptyTwiml();
-        }
-
-        if (request["Direction"] is "inbound" && log is null)
-            return await AnswerInboundCallAsync(connection, tenantId, callSid, status, request);
-
-        return TwilioWebhook.EmptyTwiml();
+        });
     }
 
-    private static Task<CommunicationLog.Outcome> ApplyStatusCallbackAsync(Microsoft.Data.Sqlite.SqliteConnection connection, long logId, string callSid, string status, TwilioWebhook.Verified request)
+    private static Task<CommunicationLog.Outcome> ApplyStatusCallbackAsync(SqliteConnection connection, SqliteTransaction transaction, long logId, string callSid, string status, TwilioWebhook.Verified request)
     {
         // Call events carry a SequenceNumber (FACTS §4.3); without one, the status itself is the dedupe key.
         var sequence = request["SequenceNumber"];
@@ -59,13 +64,14 @@ public static class VoiceWebhook
             Cost: CommunicationLog.CostFrom(request["Price"]),
             CostCurrency: request["PriceUnit"],
             DurationSeconds: int.TryParse(request["CallDuration"], CultureInfo.InvariantCulture, out var duration) ? duration : null,
-            AnsweredBy: request["AnsweredBy"]));
+            AnsweredBy: request["AnsweredBy"]), transaction);
     }
 
-    private static async Task<IResult> AnswerInboundCallAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string tenantId, string callSid, string status, TwilioWebhook.Verified request)
+    private static async Task<IResult> AnswerInboundCallAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId,
+        string callSid, string status, TwilioWebhook.Verified request)
     {
         var tenant = await connection.QuerySingleAsync<(string Name, string? Settings)>(
-            "SELECT name, settings FROM tenants WHERE id = @tenantId", new { tenantId });
+            "SELECT name, settings FROM tenants WHERE id = @tenantId", new { tenantId }, transaction);
         var greeting = TenantSettings.Parse(tenant.Settings).InboundGreeting;
         if (string.IsNullOrWhiteSpace(greeting)) greeting = DefaultGreeting(tenant.Name);
 
@@ -79,12 +85,12 @@ public static class VoiceWebhook
             tenantId, to = request["To"] ?? "", from = request["From"] ?? "", greeting, callSid,
             status = string.IsNullOrEmpty(status) ? "ringing" : status,
             rank = Math.Max(0, Statuses.CallRank(string.IsNullOrEmpty(status) ? "ringing" : status)),
-        });
+        }, transaction);
         if (inserted is not null)
         {
             await connection.ExecuteAsync(
                 "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@inserted, @status, 'callback', @key) ON CONFLICT DO NOTHING",
-                new { inserted, status = string.IsNullOrEmpty(status) ? "ringing" : status, key = $"call:{callSid}:inbound" });
+                new { inserted, status = string.IsNullOrEmpty(status) ? "ringing" : status, key = $"call:{callSid}:inbound" }, transaction);
         }
 
         var twiml = new VoiceResponse()

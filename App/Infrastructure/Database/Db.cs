@@ -33,10 +33,7 @@ public sealed class Db
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // Pooled connections keep their pragmas, but setting them is cheap and keeps every connection predictable.
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        SetPragmasOnce(connection);
         return connection;
     }
 
@@ -44,10 +41,22 @@ public sealed class Db
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        SetPragmasOnce(connection);
+        return connection;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> PreparedHandles = new();
+
+    /// <summary>
+    /// The pool hands out the same native connection again and again, and it keeps its pragmas: set them on its first
+    /// use only (they cost a statement per open otherwise).
+    /// </summary>
+    private static void SetPragmasOnce(SqliteConnection connection)
+    {
+        if (!PreparedHandles.TryAdd(connection.Handle!, PreparedHandles)) return;
         using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
         pragma.ExecuteNonQuery();
-        return connection;
     }
 
     /// <summary>Timestamps are stored as sortable ISO-8601 UTC text with milliseconds.</summary>

@@ -25,6 +25,8 @@ public static class AppServices
         Db.ConfigureDapper();
         services.AddSingleton(dataDirectory);
         services.AddSingleton<Db>();
+        services.AddSingleton<WriteBatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<WriteBatcher>());
         services.AddSingleton<Migrator>();
         services.AddSingleton<ErrorLog>();
         services.AddSingleton<TenantDirectory>();

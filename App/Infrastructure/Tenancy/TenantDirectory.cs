@@ -1,12 +1,15 @@
 using App.Infrastructure.Database;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Primitives;
 
 namespace App.Infrastructure.Tenancy;
 
 /// <summary>
-/// Finds the active tenant that owns an API key hash. Answers are cached briefly because every API request asks;
-/// anything that rotates a key, disables a tenant or renames it calls <see cref="Invalidate"/>.
+/// Finds the active tenant that owns an API key hash, and a tenant's settings. Answers are cached briefly because
+/// every API request (and every send) asks; anything that changes a tenant (key, name, state, profile, settings,
+/// Twilio credentials) calls <see cref="Invalidate"/>, which also drops what others cached with <see cref="ChangeToken"/>.
+/// App is one process on one database file, so an in-process cache sees every change.
 /// </summary>
 public sealed class TenantDirectory(Db db, IMemoryCache cache) : IDisposable
 {
@@ -19,6 +22,7 @@ public sealed class TenantDirectory(Db db, IMemoryCache cache) : IDisposable
     {
         if (cache.TryGetValue(CacheKey(keyHash), out Entry? cached)) return cached;
 
+        var changes = ChangeToken();
         await using var connection = await db.OpenAsync(cancellationToken);
         var entry = await connection.QuerySingleOrDefaultAsync<Entry>(
             "SELECT id, name, api_key_hash, api_key_prefix FROM tenants WHERE api_key_hash = @keyHash AND is_active = 1",
@@ -27,9 +31,28 @@ public sealed class TenantDirectory(Db db, IMemoryCache cache) : IDisposable
         using var cacheEntry = cache.CreateEntry(CacheKey(keyHash));
         cacheEntry.Value = entry;
         cacheEntry.AbsoluteExpirationRelativeToNow = CacheFor;
-        cacheEntry.AddExpirationToken(new Microsoft.Extensions.Primitives.CancellationChangeToken(_generation.Token));
+        cacheEntry.AddExpirationToken(changes);
         return entry;
     }
+
+    public async Task<TenantSettings> SettingsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(SettingsCacheKey(tenantId), out TenantSettings? cached)) return cached!;
+
+        var changes = ChangeToken();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var settings = TenantSettings.Parse(await connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId }));
+
+        using var cacheEntry = cache.CreateEntry(SettingsCacheKey(tenantId));
+        cacheEntry.Value = settings;
+        cacheEntry.AbsoluteExpirationRelativeToNow = CacheFor;
+        cacheEntry.AddExpirationToken(changes);
+        return settings;
+    }
+
+    /// <summary>Fires at the next <see cref="Invalidate"/>: for caches of anything read from the tenants table.</summary>
+    public IChangeToken ChangeToken() => new CancellationChangeToken(_generation.Token);
 
     public void Invalidate()
     {
@@ -41,4 +64,5 @@ public sealed class TenantDirectory(Db db, IMemoryCache cache) : IDisposable
     public void Dispose() => _generation.Dispose();
 
     private static string CacheKey(string keyHash) => "tenant-key:" + keyHash;
+    private static string SettingsCacheKey(string tenantId) => "tenant-settings:" + tenantId;
 }
