@@ -44,14 +44,15 @@ public static class SendCall
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return Validation.Problem(validation);
 
-        await using var connection = await db.OpenAsync(ct);
-        var (idempotencyKey, requestHash, earlierAnswer) = await Sending.CheckIdempotencyAsync(http, connection, tenant.Id, Endpoint, request);
+        var (idempotencyKey, requestHash, earlierAnswer) = await Sending.CheckIdempotencyAsync(http, db, tenant.Id, Endpoint, request);
         if (earlierAnswer is not null) return earlierAnswer;
 
         var (parties, refusal) = await Sending.ResolvePartiesAsync(tenant, directory, accounts, request.To, request.From, ct);
         if (parties is null) return refusal!;
 
-        var template = await VoiceScript.FindAsync(connection, tenant.Id, request.VoiceMessageId!.Value, ct: ct);
+        VoiceScript.Template? template;
+        await using (var connection = await db.OpenAsync(ct))
+            template = await VoiceScript.FindAsync(connection, tenant.Id, request.VoiceMessageId!.Value, ct: ct);
         if (template is null) return Validation.Problem("voice_message_id", "No active voice message of this tenant has this id.");
 
         var variables = request.Variables ?? [];
@@ -69,8 +70,6 @@ public static class SendCall
         var scheduled = request.SendAt is { } sendAt && sendAt > DateTimeOffset.UtcNow.AddSeconds(5);
         var status = scheduled ? Statuses.Scheduled : Statuses.Queued;
         var xmlId = NewDocumentId();
-
-        await connection.CloseAsync(); // back to the pool while the call waits for its write batch
 
         var sendAtText = request.SendAt is { } at ? Db.Timestamp(at) : null;
         var createdBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}";
@@ -96,7 +95,7 @@ public static class SendCall
                 new { logId, status, key = $"call:log{logId}:{status}" }, transaction);
             await OutboxEntries.EnqueueAsync(writer, transaction, tenant.Id, logId, "call", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
 
-            return (logId, new Envelope<Response>(true,
+            return Sending.Accepted(logId, new Envelope<Response>(true,
                 new Response(logId, status, parties.To, parties.From, request.VoiceMessageId.Value, scheduled ? request.SendAt : null),
                 scheduled ? $"Call scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "Call queued.",
                 DateTimeOffset.UtcNow));

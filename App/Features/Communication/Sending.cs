@@ -22,15 +22,18 @@ public static class Sending
     /// The request's Idempotency-Key and hash, or the answer to give at once: a refusal of a malformed key, or the
     /// stored first answer when the key was seen before.
     /// </summary>
-    public static async Task<(string? Key, string Hash, IResult? Answer)> CheckIdempotencyAsync<TRequest>(HttpContext http,
-        SqliteConnection connection, string tenantId, string endpoint, TRequest request)
+    public static async Task<(string? Key, string Hash, IResult? Answer)> CheckIdempotencyAsync<TRequest>(HttpContext http, Db db,
+        string tenantId, string endpoint, TRequest request)
     {
         var (key, badKey) = Idempotency.KeyFrom(http.Request);
         var hash = Idempotency.Hash(endpoint, request);
         if (badKey is not null) return (null, hash, badKey);
-        if (key is not null && await Idempotency.FindAsync(connection, tenantId, key) is { } earlier)
-            return (key, hash, Idempotency.Replay(http, earlier, endpoint, hash));
-        return (key, hash, null);
+        if (key is null) return (null, hash, null);
+
+        await using var connection = await db.OpenAsync(http.RequestAborted);
+        return await Idempotency.FindAsync(connection, tenantId, key) is { } earlier
+            ? (key, hash, Idempotency.Replay(http, earlier, endpoint, hash))
+            : (key, hash, null);
     }
 
     /// <summary>The recipient and sender in E.164 (national numbers read in the tenant's default region).</summary>
@@ -53,11 +56,18 @@ public static class Sending
         return (new Parties(recipient.E164!, sender), null);
     }
 
-    /// <summary>The rows of one accepted send, written by <see cref="AcceptAsync{T}"/>; returns the log id and the answer.</summary>
-    public delegate Task<(long LogId, Envelope<T> Answer)> SendRows<T>(SqliteConnection connection, SqliteTransaction transaction);
+    /// <summary>What writing a send's rows came to: accepted (its log id and answer), or refused with a reason.</summary>
+    public readonly record struct Written<T>(long LogId, Envelope<T>? Answer, IResult? Refusal);
+
+    public static Written<T> Accepted<T>(long logId, Envelope<T> answer) => new(logId, answer, null);
+
+    public static Written<T> Refused<T>(IResult refusal) => new(0, null, refusal);
+
+    /// <summary>Checks what must be checked at the moment of writing, then writes the rows of one send.</summary>
+    public delegate Task<Written<T>> SendRows<T>(SqliteConnection connection, SqliteTransaction transaction);
 
     /// <summary>
-    /// Writes the accepted send (log row, outbox entry and, with an Idempotency-Key, the stored answer) in one unit of
+    /// Writes the accepted send (log row, outbox entry and, with an Idempotency-Key, the stored answer) as one unit of
     /// the write batch, wakes the outbox and answers 200 once it is committed. When a concurrent request with the same
     /// key committed first, ours is rolled back and its answer is returned instead.
     /// </summary>
@@ -67,17 +77,19 @@ public static class Sending
         try
         {
             // Not cancellable: once queued, the send is either committed or refused, whatever the client does meanwhile.
-            var (logId, answer) = await writes.WriteAsync(async (connection, transaction) =>
+            var written = await writes.WriteAsync(async (connection, transaction) =>
             {
-                var accepted = await writeRows(connection, transaction);
-                if (idempotencyKey is not null
-                    && !await Idempotency.TrySaveAsync(connection, transaction, tenantId, idempotencyKey, endpoint, requestHash, StatusCodes.Status200OK, accepted.Answer))
+                var result = await writeRows(connection, transaction);
+                if (result.Answer is not null && idempotencyKey is not null
+                    && !await Idempotency.TrySaveAsync(connection, transaction, tenantId, idempotencyKey, endpoint, requestHash, StatusCodes.Status200OK, result.Answer))
                     throw new IdempotencyKeyTakenException();
-                return accepted;
+                return result;
             });
+            if (written.Refusal is not null) return written.Refusal;
+
             outbox.Notify();
-            http.Items["audit.entity_id"] = logId.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Ok(answer);
+            http.Items["audit.entity_id"] = written.LogId.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Ok(written.Answer);
         }
         catch (IdempotencyKeyTakenException)
         {

@@ -46,8 +46,7 @@ public static class SendSms
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return Validation.Problem(validation);
 
-        await using var connection = await db.OpenAsync(ct);
-        var (idempotencyKey, requestHash, earlierAnswer) = await Sending.CheckIdempotencyAsync(http, connection, tenant.Id, Endpoint, request);
+        var (idempotencyKey, requestHash, earlierAnswer) = await Sending.CheckIdempotencyAsync(http, db, tenant.Id, Endpoint, request);
         if (earlierAnswer is not null) return earlierAnswer;
 
         var (parties, refusal) = await Sending.ResolvePartiesAsync(tenant, directory, accounts, request.To, request.From, ct);
@@ -64,24 +63,23 @@ public static class SendSms
         if (body.Length > CreateMessageRequest.MaxBodyLength)
             return Validation.Problem("message", $"With its variables filled in, the message is {body.Length} characters; Twilio's limit is {CreateMessageRequest.MaxBodyLength}.");
 
-        if (await OptOutList.ContainsAsync(connection, tenant.Id, parties.To))
-        {
-            return Api.Error(StatusCodes.Status409Conflict, "OPTED_OUT",
-                $"{parties.To} has opted out of messages from this tenant (replied STOP); nothing was sent.",
-                new Dictionary<string, string> { ["to"] = parties.To });
-        }
-
         var segments = SmsSegments.Count(body);
         var scheduled = request.SendAt is { } sendAt && sendAt > DateTimeOffset.UtcNow.AddSeconds(5);
         var status = scheduled ? Statuses.Scheduled : Statuses.Queued;
-
-        await connection.CloseAsync(); // back to the pool while the send waits for its write batch
 
         var sendAtText = request.SendAt is { } at ? Db.Timestamp(at) : null;
         var createdBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}";
         var clientId = http.Request.Headers["X-Client-Id"].FirstOrDefault();
         return await Sending.AcceptAsync(http, db, writes, tenant.Id, idempotencyKey, Endpoint, requestHash, async (writer, transaction) =>
         {
+            // Checked as the row is written, so a STOP that arrives meanwhile is never missed.
+            if (await OptOutList.ContainsAsync(writer, tenant.Id, parties.To, transaction))
+            {
+                return Sending.Refused<Response>(Api.Error(StatusCodes.Status409Conflict, "OPTED_OUT",
+                    $"{parties.To} has opted out of messages from this tenant (replied STOP); nothing was sent.",
+                    new Dictionary<string, string> { ["to"] = parties.To }));
+            }
+
             var logId = await writer.ExecuteScalarAsync<long>("""
                 INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
                                                segments, encoding, send_at, created_by, client_id)
@@ -99,7 +97,7 @@ public static class SendSms
 
             var response = new Response(logId, status, parties.To, parties.From, body, segments.Encoding, segments.Segments, segments.Characters,
                 scheduled ? request.SendAt : null);
-            return (logId, new Envelope<Response>(true, response,
+            return Sending.Accepted(logId, new Envelope<Response>(true, response,
                 scheduled ? $"SMS scheduled for {request.SendAt!.Value.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}." : "SMS queued for sending.",
                 DateTimeOffset.UtcNow));
         }, outbox);
