@@ -95,7 +95,7 @@ public static class CreateVoiceMessage
         RETURNING {GetVoiceMessage.Columns}
         """;
 
-    public static async Task<IResult> Handle(Request request, CurrentTenant tenant, Db db, CancellationToken ct)
+    public static async Task<IResult> Handle(Request request, CurrentTenant tenant, Db db, VoiceMessageListCache lists, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var name = request.Name!.Trim();
@@ -105,6 +105,7 @@ public static class CreateVoiceMessage
         try
         {
             var row = await connection.QuerySingleAsync<GetVoiceMessage.Row>(Sql, Parameters(request, tenant.Id));
+            lists.Invalidate(tenant.Id);
             return Api.Created($"/api/voice-messages/{row.Id}", GetVoiceMessage.ToItem(row), "Voice message created.");
         }
         catch (SqliteException ex) when (VoiceMessageRules.IsUniqueViolation(ex))

@@ -15,10 +15,12 @@ public static class DeleteVoiceMessage
 
     private const string Sql = "DELETE FROM voice_messages WHERE id = @Id AND tenant_id = @TenantId";
 
-    public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, CancellationToken ct)
+    public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, VoiceMessageListCache lists, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var deleted = await connection.ExecuteAsync(Sql, new { Id = id, TenantId = tenant.Id });
-        return deleted == 0 ? Api.NotFound("voice message") : Api.Ok(new Response(id, Deleted: true), "Voice message deleted.");
+        if (deleted == 0) return Api.NotFound("voice message");
+        lists.Invalidate(tenant.Id);
+        return Api.Ok(new Response(id, Deleted: true), "Voice message deleted.");
     }
 }

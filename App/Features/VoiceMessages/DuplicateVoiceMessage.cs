@@ -24,7 +24,7 @@ public static class DuplicateVoiceMessage
 
     private const string TakenSql = "SELECT COUNT(*) FROM voice_messages WHERE tenant_id = @TenantId AND name = @Name COLLATE NOCASE";
 
-    public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, CancellationToken ct)
+    public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, VoiceMessageListCache lists, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var source = await connection.QuerySingleOrDefaultAsync<string>(
@@ -38,9 +38,9 @@ public static class DuplicateVoiceMessage
             try
             {
                 var row = await connection.QuerySingleOrDefaultAsync<GetVoiceMessage.Row>(Sql, new { Id = id, TenantId = tenant.Id, Name = name });
-                return row is null
-                    ? Api.NotFound("voice message")
-                    : Api.Created($"/api/voice-messages/{row.Id}", GetVoiceMessage.ToItem(row), "Voice message duplicated.");
+                if (row is null) return Api.NotFound("voice message");
+                lists.Invalidate(tenant.Id);
+                return Api.Created($"/api/voice-messages/{row.Id}", GetVoiceMessage.ToItem(row), "Voice message duplicated.");
             }
             catch (SqliteException ex) when (VoiceMessageRules.IsUniqueViolation(ex))
             {

@@ -23,7 +23,7 @@ public static class UpdateVoiceMessage
         RETURNING {GetVoiceMessage.Columns}
         """;
 
-    public static async Task<IResult> Handle(long id, CreateVoiceMessage.Request request, HttpContext http, CurrentTenant tenant, Db db, CancellationToken ct)
+    public static async Task<IResult> Handle(long id, CreateVoiceMessage.Request request, HttpContext http, CurrentTenant tenant, Db db, VoiceMessageListCache lists, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var before = await connection.QuerySingleOrDefaultAsync<GetVoiceMessage.Row>(GetVoiceMessage.Sql, new { Id = id, TenantId = tenant.Id });
@@ -37,6 +37,7 @@ public static class UpdateVoiceMessage
         {
             var row = await connection.QuerySingleOrDefaultAsync<GetVoiceMessage.Row>(Sql, CreateVoiceMessage.Parameters(request, tenant.Id, id));
             if (row is null) return Api.NotFound("voice message");
+            lists.Invalidate(tenant.Id);
             var updated = GetVoiceMessage.ToItem(row);
             AuditChanges.Record(http, GetVoiceMessage.ToItem(before), updated);
             return Api.Ok(updated, "Voice message updated.");

@@ -2,6 +2,7 @@ using App.Features.Communication;
 using App.Features.Communication.Outbox;
 using App.Features.Files;
 using App.Features.Tenants;
+using App.Features.VoiceMessages;
 using App.Twilio;
 using App.Twilio.Simulator;
 using App.Infrastructure.Web;
@@ -64,6 +65,7 @@ public static class AppServices
         services.AddTwilioSimulator(configuration);
         services.AddOutbox(configuration);
         services.AddFiles();
+        services.AddSingleton<VoiceMessageListCache>();
         services.AddTenantRateLimits(configuration);
         services.AddAppOpenApi();
         return services;

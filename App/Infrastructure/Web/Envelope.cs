@@ -44,10 +44,11 @@ public static class Api
         TypedResults.Created(location, new Envelope<T>(true, data, message ?? "Created", DateTimeOffset.UtcNow));
 
     public static IResult Page<T>(IReadOnlyList<T> items, PageRequest request, long totalItems) =>
-        TypedResults.Ok(new Envelope<IReadOnlyList<T>>(true, items, "OK", DateTimeOffset.UtcNow)
-        {
-            Pagination = Pagination.For(request, totalItems),
-        });
+        TypedResults.Ok(PageEnvelope(items, request, totalItems, DateTimeOffset.UtcNow));
+
+    /// <summary>The envelope <see cref="Page{T}"/> answers with, for a use case that writes (or keeps) the bytes itself.</summary>
+    public static Envelope<IReadOnlyList<T>> PageEnvelope<T>(IReadOnlyList<T> items, PageRequest request, long totalItems, DateTimeOffset timestamp) =>
+        new(true, items, "OK", timestamp) { Pagination = Pagination.For(request, totalItems) };
 
     public static IResult Error(int status, string code, string message, object? details = null) =>
         TypedResults.Json(new ErrorEnvelope(false, new ApiError(code, message, details), DateTimeOffset.UtcNow), statusCode: status);
