@@ -37,38 +37,52 @@ public sealed class WriteBatcher(Db db, ILogger<WriteBatcher> logger) : Backgrou
         // Stopping closes the queue but lets the writer finish what callers are already waiting for.
         await using var stopping = stoppingToken.Register(() => _queue.Writer.TryComplete());
         var batch = new List<PendingWrite>(MaxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        Writer? writer = null;
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            await CommitAsync(batch);
+            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+                writer ??= await Writer.OpenAsync(db);
+                if (!await CommitAsync(writer, batch))
+                {
+                    // Whatever went wrong may have left the connection unusable: the next batch starts on a fresh one.
+                    SqliteConnection.ClearPool(writer.Connection);
+                    await writer.DisposeAsync();
+                    writer = null;
+                }
+            }
+        }
+        finally
+        {
+            if (writer is not null) await writer.DisposeAsync();
         }
     }
 
-    private async Task CommitAsync(List<PendingWrite> batch)
+    private async Task<bool> CommitAsync(Writer writer, List<PendingWrite> batch)
     {
+        var committed = false;
         try
         {
-            await using var connection = await db.OpenAsync();
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            for (var i = 0; i < batch.Count; i++)
+            await using var transaction = writer.Connection.BeginTransaction(deferred: false);
+            foreach (var pending in batch)
             {
-                var savepoint = "w" + i;
-                transaction.Save(savepoint);
+                writer.Savepoint(transaction);
                 try
                 {
-                    await batch[i].RunAsync(connection, transaction);
-                    transaction.Release(savepoint);
+                    await pending.RunAsync(writer.Connection, transaction);
+                    writer.Release();
                 }
                 catch (Exception exception)
                 {
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
-                    batch[i].Failure = exception;
+                    writer.RollbackToSavepoint();
+                    pending.Failure = exception;
                 }
             }
 
             await transaction.CommitAsync();
+            committed = true;
         }
         catch (Exception exception)
         {
@@ -77,6 +91,65 @@ public sealed class WriteBatcher(Db db, ILogger<WriteBatcher> logger) : Backgrou
         }
 
         foreach (var pending in batch) pending.Finish();
+        return committed;
+    }
+
+    /// <summary>
+    /// The writer's own connection, kept open: its page cache stays warm (each insert touches index pages all over the
+    /// file) and the savepoint statements, run twice per unit, are prepared once.
+    /// </summary>
+    private sealed class Writer : IAsyncDisposable
+    {
+        private readonly SqliteCommand _savepoint;
+        private readonly SqliteCommand _release;
+        private readonly SqliteCommand _rollback;
+
+        private Writer(SqliteConnection connection)
+        {
+            Connection = connection;
+            _savepoint = Command("SAVEPOINT unit");
+            _release = Command("RELEASE unit");
+            _rollback = Command("ROLLBACK TO unit; RELEASE unit");
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public static async Task<Writer> OpenAsync(Db db)
+        {
+            var connection = await db.OpenAsync();
+            await using (var cacheSize = connection.CreateCommand())
+            {
+                cacheSize.CommandText = "PRAGMA cache_size = -65536"; // 64 MiB, for this one connection
+                await cacheSize.ExecuteNonQueryAsync();
+            }
+
+            return new Writer(connection);
+        }
+
+        public void Savepoint(SqliteTransaction transaction)
+        {
+            _savepoint.Transaction = _release.Transaction = _rollback.Transaction = transaction;
+            _savepoint.ExecuteNonQuery();
+        }
+
+        public void Release() => _release.ExecuteNonQuery();
+
+        public void RollbackToSavepoint() => _rollback.ExecuteNonQuery();
+
+        private SqliteCommand Command(string sql)
+        {
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _savepoint.DisposeAsync();
+            await _release.DisposeAsync();
+            await _rollback.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
     }
 
     private abstract class PendingWrite
