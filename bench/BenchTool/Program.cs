@@ -1,7 +1,6 @@
 // bench/BenchTool: helpers for bench/run.sh. See BenchTool.csproj for the commands.
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using App.Features.Communication;
@@ -73,6 +72,8 @@ internal static class HistoryCases
         new("date range (June 2026)", "date_from=2026-06-01&date_to=2026-06-30", new(null, null, null, null, null, "2026-06-01", "2026-06-30", null)),
         new("sms+failed+September 2026", "type=sms&status=failed&date_from=2026-09-01&date_to=2026-09-30", new("sms", null, "failed", null, null, "2026-09-01", "2026-09-30", null)),
         new("q=invoice (free text)", "q=invoice", new(null, null, null, null, null, null, null, "invoice")),
+        new("date range starting and ending mid-day", "date_from=2026-06-01T10:30:00Z&date_to=2026-06-30T18:00:00Z", new(null, null, null, null, null, "2026-06-01T10:30:00Z", "2026-06-30T18:00:00Z", null)),
+        new("q=SID fragment (rare)", "q=000f423f", new(null, null, null, null, null, null, null, "000f423f")),
     ];
 }
 
@@ -203,8 +204,8 @@ internal static class Latency
 }
 
 /// <summary>
-/// The history endpoint's two queries (COUNT for the pagination block, then the page) timed straight on the file,
-/// with the exact WHERE clause App builds (GetHistory.BuildWhere, called by reflection) and SQLite's plan for each.
+/// The history endpoint's two steps (the total for the pagination block, then the page) timed straight on the file,
+/// with App's own code (GetHistory.BuildQuery, CountAsync and PageSql), the path the total took and SQLite's plans.
 /// </summary>
 internal static class SqlTiming
 {
@@ -212,8 +213,6 @@ internal static class SqlTiming
     {
         Db.ConfigureDapper();
         var runs = o.Int("runs", 10);
-        var build = typeof(GetHistory).GetMethod("BuildWhere", BindingFlags.NonPublic | BindingFlags.Static)
-            ?? throw new InvalidOperationException("GetHistory.BuildWhere not found");
         using var connection = new SqliteConnection($"Data Source={Path.GetFullPath(o["db"])};Mode={(o.Int("writable", 0) == 1 ? "ReadWrite" : "ReadOnly")}");
         connection.Open();
         if (TryGet(o, "setup") is { } setup)
@@ -223,22 +222,25 @@ internal static class SqlTiming
             Console.WriteLine($"setup ({clock.Elapsed.TotalSeconds:0.0} s): {setup}");
         }
 
-        Console.WriteLine("| filters | matching rows | COUNT ms (median) | page ms (median) | COUNT capped at 10,001 ms (alternative) | plan: COUNT | plan: page |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---|---|");
+        Console.WriteLine("| filters | total_items | total from | total + page ms (median) | plan: page or matches |");
+        Console.WriteLine("|---|---:|---|---:|---|");
+        var paging = App.Infrastructure.Web.PageRequest.From(1, 20);
         foreach (var c in HistoryCases.All)
         {
-            var (where, parameters, _) = ((string, DynamicParameters, IResult?))build.Invoke(null, [o["tenant"], c.Filters])!;
+            var (query, problem) = GetHistory.BuildQuery(o["tenant"], c.Filters);
+            if (problem is not null) throw new InvalidOperationException($"{c.Label}: refused");
+            var total = default(GetHistory.Total);
+            var ms = Median(runs, () => total = GetHistory.ReadPageAsync(connection, query, paging, null).GetAwaiter().GetResult().Total);
+            var from = query.HasSubstringFilter ? (query.Match is null ? "LIKE" : "trigram index") + (total.IsLowerBound ? ", capped: page by LIKE" : "")
+                : query.CounterWhere is not null ? "daily counters" : "COUNT";
+            var parameters = new DynamicParameters(query.Parameters);
             parameters.Add("limit", 20);
             parameters.Add("offset", 0);
-            var countSql = $"SELECT COUNT(*) FROM communication_log WHERE {where}";
-            var pageSql = $"SELECT {HistoryItem.Columns} FROM communication_log WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
-            long total = 0;
-            var countMs = Median(runs, () => total = connection.ExecuteScalar<long>(countSql, parameters, commandTimeout: 600));
-            var pageMs = Median(runs, () => connection.Query<HistoryItem>(pageSql, parameters, commandTimeout: 600).AsList());
-            // What a bounded count would cost: stop counting at 10,001 ("10,000+"), as an alternative to the exact total.
-            var cappedMs = Median(runs, () => connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM (SELECT 1 FROM communication_log WHERE {where} LIMIT 10001)", parameters, commandTimeout: 600));
+            var planSql = query.HasSubstringFilter && !total.IsLowerBound && query.Match is not null
+                ? $"SELECT communication_log.id, communication_log.created_at FROM {GetHistory.Source(query, useIndex: true)} WHERE {query.Where} LIMIT {GetHistory.CountLimit + 1}"
+                : $"SELECT {HistoryItem.Columns} FROM communication_log WHERE {query.Where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c.Label} | {total} | {countMs:0.0} | {pageMs:0.0} | {cappedMs:0.0} | {Plan(connection, countSql, parameters)} | {Plan(connection, pageSql, parameters)} |"));
+                $"| {c.Label} | {total.Items}{(total.IsLowerBound ? "+" : "")} | {from} | {ms:0.0} | {Plan(connection, planSql, parameters)} |"));
         }
 
         return 0;

@@ -15,6 +15,10 @@ public sealed record ApiError(string Code, string Message, object? Details);
 
 public sealed record Pagination(int Page, int PerPage, long TotalItems, int TotalPages, bool HasNext, bool HasPrev)
 {
+    /// <summary>Present (true) only when counting stopped early: there are at least total_items rows.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? TotalIsLowerBound { get; init; }
+
     public static Pagination For(PageRequest request, long totalItems)
     {
         var totalPages = (int)Math.Ceiling(totalItems / (double)request.PerPage);
@@ -49,6 +53,13 @@ public static class Api
     /// <summary>The envelope <see cref="Page{T}"/> answers with, for a use case that writes (or keeps) the bytes itself.</summary>
     public static Envelope<IReadOnlyList<T>> PageEnvelope<T>(IReadOnlyList<T> items, PageRequest request, long totalItems, DateTimeOffset timestamp) =>
         new(true, items, "OK", timestamp) { Pagination = Pagination.For(request, totalItems) };
+
+    /// <summary>A page whose total is only a lower bound; whether a next page exists was looked up.</summary>
+    public static IResult PageOfAtLeast<T>(IReadOnlyList<T> items, PageRequest request, long atLeastItems, bool hasNext) =>
+        TypedResults.Ok(new Envelope<IReadOnlyList<T>>(true, items, "OK", DateTimeOffset.UtcNow)
+        {
+            Pagination = Pagination.For(request, atLeastItems) with { HasNext = hasNext, TotalIsLowerBound = true },
+        });
 
     public static IResult Error(int status, string code, string message, object? details = null) =>
         TypedResults.Json(new ErrorEnvelope(false, new ApiError(code, message, details), DateTimeOffset.UtcNow), statusCode: status);
