@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using App.Features.Communication;
+using App.Infrastructure.Database;
 using App.Tests.Support;
 using Dapper;
 
@@ -114,8 +115,10 @@ public sealed class HistoryTotalsTests(AppFactory factory) : IClassFixture<AppFa
         (await HistoryAsync(tenant, "status=queued")).Total.ShouldBe(0);
         (await HistoryAsync(tenant, "status=sent")).Total.ShouldBe(1);
         (await HistoryAsync(tenant, "")).Total.ShouldBe(1);
-        // The SID arrived by an UPDATE: the search index has it too.
-        (await HistoryAsync(tenant, "q=C0FFEE")).Ids.ShouldBe([id]);
+        // The SID arrived by an UPDATE: q finds it from its start, in any case, before and after the row is indexed.
+        (await HistoryAsync(tenant, "q=smfeedc0")).Ids.ShouldBe([id]);
+        await IndexNewRowsAsync();
+        (await HistoryAsync(tenant, "q=smfeedc0")).Ids.ShouldBe([id]);
     }
 
     [Theory]
@@ -152,11 +155,46 @@ public sealed class HistoryTotalsTests(AppFactory factory) : IClassFixture<AppFa
             await InsertAsync(other, Start.AddMinutes(ids.Count), to: to, text: text, sid: sid is null ? null : "SMabc0000000000000000000000000ff");
         }
 
-        var (total, found, _) = await HistoryAsync(tenant, query);
-
         var expectedIds = expected.Length == 0 ? [] : expected.Split(',').Select(n => ids[int.Parse(n, CultureInfo.InvariantCulture) - 1]).Reverse().ToList();
+
+        // New rows are found before the search index reaches them, and the same rows after.
+        var (total, found, _) = await HistoryAsync(tenant, query);
         found.ShouldBe(expectedIds);
         total.ShouldBe(expectedIds.Count);
+
+        await IndexNewRowsAsync();
+        (total, found, _) = await HistoryAsync(tenant, query);
+        found.ShouldBe(expectedIds);
+        total.ShouldBe(expectedIds.Count);
+    }
+
+    [Fact]
+    public async Task The_search_index_takes_new_rows_in_rounds_and_a_deleted_row_leaves_it()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var kept = await InsertAsync(tenant, Start, text: "Parcel 7781 is ready");
+        var deleted = await InsertAsync(tenant, Start.AddMinutes(1), text: "Parcel 7782 is ready");
+        await IndexNewRowsAsync();
+
+        await using (var connection = await factory.Db.OpenAsync())
+        {
+            (await connection.ExecuteScalarAsync<long>("SELECT indexed_through FROM communication_log_search_state")).ShouldBeGreaterThanOrEqualTo(deleted);
+            (await connection.QueryAsync<long>("SELECT rowid FROM communication_log_search WHERE communication_log_search MATCH '\"Parcel 77\"' ORDER BY rowid"))
+                .ShouldBe([kept, deleted]);
+            await connection.ExecuteAsync("DELETE FROM communication_log WHERE id = @deleted", new { deleted });
+            (await connection.QueryAsync<long>("SELECT rowid FROM communication_log_search WHERE communication_log_search MATCH '\"Parcel 77\"'"))
+                .ShouldBe([kept]);
+        }
+
+        (await HistoryAsync(tenant, "q=parcel 77")).Ids.ShouldBe([kept]);
+    }
+
+    private async Task IndexNewRowsAsync()
+    {
+        var writes = factory.Service<WriteBatcher>();
+        while (await writes.WriteAsync(HistorySearchIndexer.IndexNewRowsAsync) == HistorySearchIndexer.RowsPerRound)
+        {
+        }
     }
 
     [Fact]

@@ -22,7 +22,9 @@ namespace App.Features.Communication;
 /// communication_log_counts (kept by triggers, migration 0006), plus an exact COUNT of the part-days at a range's
 /// edges when a bound is not a UTC midnight.</item>
 /// <item>Substring filters (q, a number fragment): the trigram index communication_log_search finds the candidates
-/// (3 characters or more), the original LIKE confirms them, so both give the same rows. Counting stops at
+/// (3 characters or more) among the rows <see cref="HistorySearchIndexer"/> has reached, the rows after its mark are
+/// candidates as they are, and q also looks for SIDs that start with it (SID index); the original LIKE confirms every
+/// candidate, so the rows are the same as without the index (but for text in the middle of a SID). Counting stops at
 /// <see cref="CountLimit"/>: more matches answer total_items 1000 with total_is_lower_bound, and the page is then
 /// read newest first with LIKE, which finds frequent matches at once. 1-2 characters have no trigram: LIKE alone, with
 /// the same limit (short texts are mostly frequent, and "C" or "42" is a fair thing to look for in a log).</item>
@@ -41,8 +43,9 @@ public static class GetHistory
     /// <param name="Where">Every filter, over communication_log alone (substring filters as LIKE).</param>
     /// <param name="CounterWhere">The same filters over communication_log_counts, or null when one of them is not counted there.</param>
     /// <param name="Match">The FTS5 query for substring filters of at least 3 characters, or null.</param>
+    /// <param name="SearchesSids">q may be the start of a SID: @sidFrom and @sidTo bound it in the SID index.</param>
     internal sealed record Query(string Where, string? CounterWhere, string? Match, bool HasSubstringFilter,
-        string? DateFrom, string? DateTo, DynamicParameters Parameters);
+        string? DateFrom, string? DateTo, DynamicParameters Parameters, bool SearchesSids = false);
 
     /// <summary>What the query reads: the trigram index's candidates when there is a MATCH (and useIndex), else the table.</summary>
     internal static string Source(Query query, bool useIndex) => useIndex && query.Match is not null
@@ -52,6 +55,19 @@ public static class GetHistory
           CROSS JOIN communication_log ON communication_log.id = matches.match_id
           """
         : "communication_log";
+
+    /// <summary>The candidates the trigram index cannot give: rows it has not reached yet, and SIDs starting with q.</summary>
+    internal static string Unindexed(Query query) =>
+        "communication_log.id > (SELECT indexed_through FROM communication_log_search_state)"
+        + (query.SearchesSids ? " OR (communication_log.twilio_sid >= @sidFrom AND communication_log.twilio_sid < @sidTo)" : "");
+
+    /// <summary>Every row the query may return, as one filter over communication_log (for the CSV export).</summary>
+    private static string Candidates(Query query) => query.Match is null
+        ? query.Where
+        : $"""
+          ({query.Where}) AND (communication_log.id IN (SELECT rowid FROM communication_log_search WHERE communication_log_search MATCH @match)
+                               OR {Unindexed(query)})
+          """;
 
     public static async Task<IResult> Handle(
         string? type, string? direction, string? status, string? to, string? from,
@@ -63,7 +79,7 @@ public static class GetHistory
         if (problem is not null) return problem;
 
         if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
-            return new CsvResult(db, $"SELECT {HistoryItem.Columns} FROM {Source(query, useIndex: true)} WHERE {query.Where} ORDER BY created_at DESC, id DESC",
+            return new CsvResult(db, $"SELECT {HistoryItem.Columns} FROM communication_log WHERE {Candidates(query)} ORDER BY created_at DESC, id DESC",
                 query.Parameters, $"communication-history-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
 
         var paging = PageRequest.From(page, perPage);
@@ -91,6 +107,14 @@ public static class GetHistory
                 SELECT communication_log.id, communication_log.created_at FROM {Source(query, useIndex: true)}
                 WHERE {query.Where} LIMIT {CountLimit + 1}
                 """, query.Parameters, transaction)).AsList();
+            if (query.Match is not null)
+            {
+                var unindexed = await connection.QueryAsync<(long Id, string CreatedAt)>($"""
+                    SELECT id, created_at FROM communication_log WHERE ({Unindexed(query)}) AND {query.Where} LIMIT {CountLimit + 1}
+                    """, query.Parameters, transaction);
+                matches = matches.UnionBy(unindexed, m => m.Id).ToList();
+            }
+
             if (matches.Count <= CountLimit)
             {
                 var pageIds = matches
@@ -202,6 +226,7 @@ public static class GetHistory
         }
 
         var hasSubstringFilter = false;
+        var searchesSids = false;
         void AddNumberFilter(string column, string name, string? value)
         {
             var fragment = AddNumber(where, parameters, column, name, value);
@@ -241,6 +266,14 @@ public static class GetHistory
             countable = false;
             hasSubstringFilter = true;
             if (TrigramPhrase(text) is { } phrase) match.Add(phrase);
+            if (SidStart.IsMatch(text))
+            {
+                // SIDs are two capital letters and lowercase hex; people paste them in any case.
+                var sidFrom = text[..2].ToUpperInvariant() + text[2..].ToLowerInvariant();
+                parameters.Add("sidFrom", sidFrom);
+                parameters.Add("sidTo", sidFrom + "\uffff");
+                searchesSids = true;
+            }
         }
 
         // A 1-2 character filter has no trigram: LIKE alone checks it, the index narrows by the others (if any).
@@ -251,7 +284,7 @@ public static class GetHistory
             parameters.Add("match", matchQuery);
         }
 
-        return (new Query(where.ToString(), countable ? counterWhere.ToString() : null, matchQuery, hasSubstringFilter, dateFrom, dateTo, parameters), null);
+        return (new Query(where.ToString(), countable ? counterWhere.ToString() : null, matchQuery, hasSubstringFilter, dateFrom, dateTo, parameters, searchesSids), null);
     }
 
     /// <summary>
@@ -278,6 +311,8 @@ public static class GetHistory
     /// <summary>The text as one FTS5 phrase (quotes doubled), or null when it is too short to have a trigram.</summary>
     private static string? TrigramPhrase(string text) =>
         text.EnumerateRunes().Count() < 3 ? null : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static readonly System.Text.RegularExpressions.Regex SidStart = new("^[A-Za-z]{2}[0-9A-Fa-f]{1,32}$");
 
     private static bool TryParseBound(string? text, bool endOfDay, out DateTimeOffset? bound)
     {

@@ -6,15 +6,21 @@ namespace App.Infrastructure.Database;
 /// <summary>
 /// Group commit for the busiest writes (accepted sends, Twilio callbacks, audit rows). SQLite lets one transaction
 /// write at a time and a commit costs far more than the few inserts inside it, so one writer takes every unit of work
-/// queued meanwhile and commits them together. Each unit still gets its own fate: it runs inside a savepoint, so one
-/// that throws is rolled back alone and its caller sees the exception; the others commit. A caller's task completes
-/// only after the commit, so "accepted" still means "on disk" before anyone answers.
-/// Units run one after another on the writer, so they must only touch the database: no HTTP, no waiting on others.
+/// queued meanwhile and commits them together. A caller's task completes only after the commit, so "accepted" still
+/// means "on disk" before anyone answers.
+/// Each unit still gets its own fate: when one throws, the transaction is rolled back and the batch runs again without
+/// it (the units before it did the same work again, the ones after it had not run yet), so its caller sees the
+/// exception and the others commit. No savepoints: releasing one makes the search index flush a segment per unit.
+/// Units run one after another on the writer and may run more than once, so they must only touch the database through
+/// the connection they are given: no HTTP, no waiting on others, no effects outside the transaction.
 /// </summary>
 public sealed class WriteBatcher(Db db, ILogger<WriteBatcher> logger) : BackgroundService
 {
     /// <summary>Enough to amortise a commit; small enough that one batch never holds the write lock for long.</summary>
     public const int MaxBatchSize = 256;
+
+    /// <summary>How often the WAL is copied back into the database file, off the writer's path.</summary>
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
 
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -36,52 +42,78 @@ public sealed class WriteBatcher(Db db, ILogger<WriteBatcher> logger) : Backgrou
     {
         // Stopping closes the queue but lets the writer finish what callers are already waiting for.
         await using var stopping = stoppingToken.Register(() => _queue.Writer.TryComplete());
+        using var checkpoints = new CancellationTokenSource();
+        var checkpointing = CheckpointAsync(checkpoints.Token);
+        try
+        {
+            await WriteBatchesAsync();
+        }
+        finally
+        {
+            await checkpoints.CancelAsync();
+            await checkpointing;
+        }
+    }
+
+    private async Task WriteBatchesAsync()
+    {
         var batch = new List<PendingWrite>(MaxBatchSize);
-        Writer? writer = null;
+        SqliteConnection? connection = null;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
             {
                 batch.Clear();
                 while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-                writer ??= await Writer.OpenAsync(db);
-                if (!await CommitAsync(writer, batch))
+                connection ??= await OpenWriterAsync();
+                if (!await CommitAsync(connection, batch))
                 {
                     // Whatever went wrong may have left the connection unusable: the next batch starts on a fresh one.
-                    SqliteConnection.ClearPool(writer.Connection);
-                    await writer.DisposeAsync();
-                    writer = null;
+                    SqliteConnection.ClearPool(connection);
+                    await connection.DisposeAsync();
+                    connection = null;
                 }
             }
         }
         finally
         {
-            if (writer is not null) await writer.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
         }
     }
 
-    private async Task<bool> CommitAsync(Writer writer, List<PendingWrite> batch)
+    /// <summary>
+    /// The writer's own connection, kept open so that its page cache stays warm: each insert touches index pages all
+    /// over the file. It never checkpoints (an fsync inside a commit would stall every caller): <see cref="CheckpointAsync"/> does.
+    /// </summary>
+    private async Task<SqliteConnection> OpenWriterAsync()
+    {
+        var connection = await db.OpenAsync();
+        await using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;"; // 64 MiB, for this one connection
+        await pragmas.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    private async Task<bool> CommitAsync(SqliteConnection connection, List<PendingWrite> batch)
     {
         var committed = false;
         try
         {
-            await using var transaction = writer.Connection.BeginTransaction(deferred: false);
-            foreach (var pending in batch)
+            var remaining = batch;
+            while (remaining.Count > 0)
             {
-                writer.Savepoint(transaction);
-                try
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                var failed = await RunUntilOneFailsAsync(connection, transaction, remaining);
+                if (failed is null)
                 {
-                    await pending.RunAsync(writer.Connection, transaction);
-                    writer.Release();
+                    await transaction.CommitAsync();
+                    break;
                 }
-                catch (Exception exception)
-                {
-                    writer.RollbackToSavepoint();
-                    pending.Failure = exception;
-                }
+
+                await transaction.RollbackAsync();
+                remaining = remaining.Where(pending => pending != failed).ToList();
             }
 
-            await transaction.CommitAsync();
             committed = true;
         }
         catch (Exception exception)
@@ -94,61 +126,48 @@ public sealed class WriteBatcher(Db db, ILogger<WriteBatcher> logger) : Backgrou
         return committed;
     }
 
-    /// <summary>
-    /// The writer's own connection, kept open: its page cache stays warm (each insert touches index pages all over the
-    /// file) and the savepoint statements, run twice per unit, are prepared once.
-    /// </summary>
-    private sealed class Writer : IAsyncDisposable
+    /// <summary>Runs the units in order; the first one that throws keeps its exception and is returned.</summary>
+    private static async Task<PendingWrite?> RunUntilOneFailsAsync(SqliteConnection connection, SqliteTransaction transaction, List<PendingWrite> units)
     {
-        private readonly SqliteCommand _savepoint;
-        private readonly SqliteCommand _release;
-        private readonly SqliteCommand _rollback;
-
-        private Writer(SqliteConnection connection)
+        foreach (var pending in units)
         {
-            Connection = connection;
-            _savepoint = Command("SAVEPOINT unit");
-            _release = Command("RELEASE unit");
-            _rollback = Command("ROLLBACK TO unit; RELEASE unit");
-        }
-
-        public SqliteConnection Connection { get; }
-
-        public static async Task<Writer> OpenAsync(Db db)
-        {
-            var connection = await db.OpenAsync();
-            await using (var cacheSize = connection.CreateCommand())
+            try
             {
-                cacheSize.CommandText = "PRAGMA cache_size = -65536"; // 64 MiB, for this one connection
-                await cacheSize.ExecuteNonQueryAsync();
+                await pending.RunAsync(connection, transaction);
             }
-
-            return new Writer(connection);
+            catch (Exception exception) when (exception is not SqliteException { SqliteErrorCode: 10 or 13 }) // disk I/O error, disk full: the batch fails
+            {
+                pending.Failure = exception;
+                return pending;
+            }
         }
 
-        public void Savepoint(SqliteTransaction transaction)
+        return null;
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(CheckpointEvery);
+        try
         {
-            _savepoint.Transaction = _release.Transaction = _rollback.Transaction = transaction;
-            _savepoint.ExecuteNonQuery();
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await using var connection = await db.OpenAsync(cancellationToken);
+                    await using var checkpoint = connection.CreateCommand();
+                    // PASSIVE: copies what it can without waiting for (or blocking) the writer and the readers.
+                    checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                    await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (SqliteException exception)
+                {
+                    logger.LogWarning(exception, "The WAL checkpoint failed; the next one will try again");
+                }
+            }
         }
-
-        public void Release() => _release.ExecuteNonQuery();
-
-        public void RollbackToSavepoint() => _rollback.ExecuteNonQuery();
-
-        private SqliteCommand Command(string sql)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var command = Connection.CreateCommand();
-            command.CommandText = sql;
-            return command;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _savepoint.DisposeAsync();
-            await _release.DisposeAsync();
-            await _rollback.DisposeAsync();
-            await Connection.DisposeAsync();
         }
     }
 

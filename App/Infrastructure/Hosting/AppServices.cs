@@ -64,6 +64,7 @@ public static class AppServices
         services.AddTwilio(configuration);
         services.AddTwilioSimulator(configuration);
         services.AddOutbox(configuration);
+        services.AddHostedService<HistorySearchIndexer>();
         services.AddFiles();
         services.AddSingleton<VoiceMessageListCache>();
         services.AddTenantRateLimits(configuration);

@@ -50,34 +50,27 @@ END;
 
 -- Free text (q=) and number fragments (to=5550042): the trigram tokenizer indexes every 3-character sequence, so
 -- MATCH finds substrings of 3 or more characters anywhere, case-insensitively. External content: the text stays only
--- in communication_log; the triggers below keep the index in step with it.
+-- in communication_log. None of these columns changes after the row is written.
+-- Not kept by triggers: FTS5 flushes its pending terms at every statement savepoint, so a trigger would write a tiny
+-- index segment (and merge segments) for every single send. HistorySearchIndexer adds new rows in bulk instead, about
+-- once a second, and records how far it got; searches check the rows after that mark directly.
 CREATE VIRTUAL TABLE communication_log_search USING fts5(
-    message_content, to_number, from_number, twilio_sid,
+    message_content, to_number, from_number,
     content = 'communication_log', content_rowid = 'id', tokenize = 'trigram'
 );
 
+CREATE TABLE communication_log_search_state (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    indexed_through INTEGER NOT NULL
+);
+
 INSERT INTO communication_log_search (communication_log_search) VALUES ('rebuild');
+INSERT INTO communication_log_search_state (id, indexed_through) SELECT 1, COALESCE(MAX(id), 0) FROM communication_log;
 
-CREATE TRIGGER communication_log_search_insert AFTER INSERT ON communication_log
-BEGIN
-    INSERT INTO communication_log_search (rowid, message_content, to_number, from_number, twilio_sid)
-    VALUES (NEW.id, NEW.message_content, NEW.to_number, NEW.from_number, NEW.twilio_sid);
-END;
-
--- The SID arrives later (an UPDATE once Twilio accepted the send); status callbacks touch none of these columns.
-CREATE TRIGGER communication_log_search_update
-AFTER UPDATE OF message_content, to_number, from_number, twilio_sid ON communication_log
-WHEN OLD.message_content IS NOT NEW.message_content OR OLD.to_number IS NOT NEW.to_number
-    OR OLD.from_number IS NOT NEW.from_number OR OLD.twilio_sid IS NOT NEW.twilio_sid
-BEGIN
-    INSERT INTO communication_log_search (communication_log_search, rowid, message_content, to_number, from_number, twilio_sid)
-    VALUES ('delete', OLD.id, OLD.message_content, OLD.to_number, OLD.from_number, OLD.twilio_sid);
-    INSERT INTO communication_log_search (rowid, message_content, to_number, from_number, twilio_sid)
-    VALUES (NEW.id, NEW.message_content, NEW.to_number, NEW.from_number, NEW.twilio_sid);
-END;
-
+-- Also fires for the rows a tenant's deletion removes (ON DELETE CASCADE). Rows past the mark are not in the index.
 CREATE TRIGGER communication_log_search_delete AFTER DELETE ON communication_log
+WHEN OLD.id <= (SELECT indexed_through FROM communication_log_search_state)
 BEGIN
-    INSERT INTO communication_log_search (communication_log_search, rowid, message_content, to_number, from_number, twilio_sid)
-    VALUES ('delete', OLD.id, OLD.message_content, OLD.to_number, OLD.from_number, OLD.twilio_sid);
+    INSERT INTO communication_log_search (communication_log_search, rowid, message_content, to_number, from_number)
+    VALUES ('delete', OLD.id, OLD.message_content, OLD.to_number, OLD.from_number);
 END;
