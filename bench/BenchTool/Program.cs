@@ -73,7 +73,7 @@ internal static class HistoryCases
         new("sms+failed+September 2026", "type=sms&status=failed&date_from=2026-09-01&date_to=2026-09-30", new("sms", null, "failed", null, null, "2026-09-01", "2026-09-30", null)),
         new("q=invoice (free text)", "q=invoice", new(null, null, null, null, null, null, null, "invoice")),
         new("date range starting and ending mid-day", "date_from=2026-06-01T10:30:00Z&date_to=2026-06-30T18:00:00Z", new(null, null, null, null, null, "2026-06-01T10:30:00Z", "2026-06-30T18:00:00Z", null)),
-        new("q=start of a SID", "q=SM00000000000000000000000000f42", new(null, null, null, null, null, null, null, "SM00000000000000000000000000f42")),
+        new("q=start of a SID", "q=SM000000000000000000000000000f42", new(null, null, null, null, null, null, null, "SM000000000000000000000000000f42")),
     ];
 }
 

@@ -109,10 +109,21 @@ public static class GetHistory
                 """, query.Parameters, transaction)).AsList();
             if (query.Match is not null)
             {
-                var unindexed = await connection.QueryAsync<(long Id, string CreatedAt)>($"""
-                    SELECT id, created_at FROM communication_log WHERE ({Unindexed(query)}) AND {query.Where} LIMIT {CountLimit + 1}
+                // The planner would read such a filter through the tenant's index, all of its rows: the hints keep it to
+                // the rows after the mark (by rowid) and to the SIDs that start with q.
+                var recent = await connection.QueryAsync<(long Id, string CreatedAt)>($"""
+                    SELECT id, created_at FROM communication_log NOT INDEXED
+                    WHERE id > (SELECT indexed_through FROM communication_log_search_state) AND {query.Where} LIMIT {CountLimit + 1}
                     """, query.Parameters, transaction);
-                matches = matches.UnionBy(unindexed, m => m.Id).ToList();
+                matches = matches.UnionBy(recent, m => m.Id).ToList();
+                if (query.SearchesSids)
+                {
+                    var sids = await connection.QueryAsync<(long Id, string CreatedAt)>($"""
+                        SELECT id, created_at FROM communication_log INDEXED BY idx_communication_log_sid
+                        WHERE twilio_sid >= @sidFrom AND twilio_sid < @sidTo AND {query.Where} LIMIT {CountLimit + 1}
+                        """, query.Parameters, transaction);
+                    matches = matches.UnionBy(sids, m => m.Id).ToList();
+                }
             }
 
             if (matches.Count <= CountLimit)
