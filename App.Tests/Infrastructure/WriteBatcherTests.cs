@@ -44,6 +44,23 @@ public sealed class WriteBatcherTests(AppFactory factory) : IClassFixture<AppFac
     }
 
     [Fact]
+    public async Task An_accepted_send_is_audited_once_with_its_id_and_a_refused_one_as_a_failure()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        await using (var connection = await factory.Db.OpenAsync())
+            await connection.ExecuteAsync("INSERT INTO opt_outs (tenant_id, phone_number, keyword) VALUES (@Id, '+14155550199', 'STOP')", new { tenant.Id });
+        var client = tenant.Client();
+
+        var accepted = await (await client.PostJsonAsync("/api/communication/sms/send", new { to = "+14155550198", message = "Hi" })).ShouldBeSuccessAsync();
+        await (await client.PostJsonAsync("/api/communication/sms/send", new { to = "+14155550199", message = "Hi" })).ShouldBeErrorAsync(409, "OPTED_OUT");
+
+        await using var reader = await factory.Db.OpenAsync();
+        var rows = (await reader.QueryAsync<(string Outcome, int StatusCode, string? EntityId)>(
+            "SELECT outcome, status_code, entity_id FROM audit_log WHERE tenant_id = @Id AND method = 'POST' ORDER BY id", new { tenant.Id })).ToList();
+        rows.ShouldBe([("success", 200, accepted.GetProperty("id").GetInt64().ToString()), ("failure", 409, null)]);
+    }
+
+    [Fact]
     public async Task A_unit_that_throws_is_rolled_back_alone_and_its_caller_sees_the_exception()
     {
         var writes = factory.Service<WriteBatcher>();

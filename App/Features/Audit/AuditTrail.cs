@@ -6,6 +6,7 @@ using App.Infrastructure.Observability;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace App.Features.Audit;
@@ -36,7 +37,8 @@ public static class AuditTrail
 
             var pending = new PendingEntry(context, context.GetEndpoint() as RouteEndpoint,
                 new RouteValueDictionary(context.Request.RouteValues));
-            context.Response.OnStarting(() => writer.WriteAsync(pending));
+            context.Items[typeof(PendingEntry)] = pending;
+            context.Response.OnStarting(() => pending.WrittenWithChange ? Task.CompletedTask : writer.WriteAsync(pending));
             try
             {
                 await next(context);
@@ -60,6 +62,15 @@ public static class AuditTrail
         public RouteEndpoint? Endpoint { get; } = endpoint;
         public RouteValueDictionary RouteValues { get; } = routeValues;
         public Exception? Exception { get; set; }
+
+        /// <summary>The handler committed the row with its change (<see cref="AuditWriter.SuccessRow"/>).</summary>
+        public bool WrittenWithChange { get; set; }
+    }
+
+    /// <summary>After the commit that included <see cref="AuditWriter.SuccessRow"/>'s row: nothing more to write.</summary>
+    public static void MarkWrittenWithChange(HttpContext context)
+    {
+        if (context.Items[typeof(PendingEntry)] is PendingEntry pending) pending.WrittenWithChange = true;
     }
 }
 
@@ -92,7 +103,39 @@ public sealed class AuditWriter(WriteBatcher writes, IConfiguration configuratio
         }
     }
 
-    private object Build(AuditTrail.PendingEntry pending)
+    /// <summary>The row this request will have when it succeeds, with the id of what it created.</summary>
+    public sealed record Row
+    {
+        public string? TenantId { get; init; }
+        public required string OccurredAt { get; init; }
+        public required string ActorType { get; init; }
+        public string? Actor { get; init; }
+        public long? UserId { get; init; }
+        public string? ClientId { get; init; }
+        public string? IpAddress { get; init; }
+        public string? UserAgent { get; init; }
+        public required string Method { get; init; }
+        public string? Route { get; init; }
+        public required string Action { get; init; }
+        public string? EntityType { get; init; }
+        public string? EntityId { get; init; }
+        public required string Outcome { get; init; }
+        public int StatusCode { get; init; }
+        public string? Changes { get; init; }
+    }
+
+    /// <summary>
+    /// For a change written through the write batch (a send): its audit row, to insert with <see cref="InsertAsync"/>
+    /// in the same unit, so that the change and its audit row commit together. Built before the unit is queued (the
+    /// writer's time is the scarce one); null when the request is not audited.
+    /// </summary>
+    public Row? SuccessRow(HttpContext context) =>
+        context.Items[typeof(AuditTrail.PendingEntry)] is AuditTrail.PendingEntry pending ? Build(pending) : null;
+
+    public static Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, Row row) =>
+        connection.ExecuteAsync(InsertSql, row, transaction);
+
+    private Row Build(AuditTrail.PendingEntry pending)
     {
         var context = pending.Context;
         var items = context.Items;
@@ -157,7 +200,7 @@ public sealed class AuditWriter(WriteBatcher writes, IConfiguration configuratio
             ? JsonSerializer.Serialize(recorded, Json.Options)
             : null;
 
-        return new
+        return new Row
         {
             TenantId = tenantId,
             OccurredAt = Db.Timestamp(DateTimeOffset.UtcNow),

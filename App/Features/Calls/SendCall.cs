@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using App.Features.Audit;
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
 using App.Features.VoiceMessages;
@@ -37,8 +38,8 @@ public static class SendCall
         }
     }
 
-    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory,
-        TwilioAccounts accounts, OutboxSignal outbox, IValidator<Request> validator, CancellationToken ct)
+    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, WriteBatcher writes, AuditWriter audit,
+        TenantDirectory directory, TwilioAccounts accounts, OutboxSignal outbox, IValidator<Request> validator, CancellationToken ct)
     {
         var request = await RequestBody.ReadAsync<Request>(http.Request, ct);
         var validation = await validator.ValidateAsync(request, ct);
@@ -74,7 +75,7 @@ public static class SendCall
         var sendAtText = request.SendAt is { } at ? Db.Timestamp(at) : null;
         var createdBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}";
         var clientId = http.Request.Headers["X-Client-Id"].FirstOrDefault();
-        return await Sending.AcceptAsync(http, db, writes, tenant.Id, idempotencyKey, Endpoint, requestHash, async (writer, transaction) =>
+        return await Sending.AcceptAsync(http, db, writes, audit, tenant.Id, idempotencyKey, Endpoint, requestHash, async (writer, transaction) =>
         {
             await writer.ExecuteAsync("""
                 INSERT INTO voice_xml (id, tenant_id, xml_content, xml_filename, voice_message_id)

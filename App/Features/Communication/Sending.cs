@@ -1,4 +1,5 @@
 using System.Globalization;
+using App.Features.Audit;
 using App.Features.Communication.Outbox;
 using App.Infrastructure.Database;
 using App.Infrastructure.Phone;
@@ -67,28 +68,33 @@ public static class Sending
     public delegate Task<Written<T>> SendRows<T>(SqliteConnection connection, SqliteTransaction transaction);
 
     /// <summary>
-    /// Writes the accepted send (log row, outbox entry and, with an Idempotency-Key, the stored answer) as one unit of
-    /// the write batch, wakes the outbox and answers 200 once it is committed. When a concurrent request with the same
-    /// key committed first, ours is rolled back and its answer is returned instead.
+    /// Writes the accepted send (log row, outbox entry, its audit row and, with an Idempotency-Key, the stored answer)
+    /// as one unit of the write batch, wakes the outbox and answers 200 once it is committed. When a concurrent request
+    /// with the same key committed first, ours is rolled back and its answer is returned instead. A refusal is audited
+    /// as usual, when the response starts.
     /// </summary>
-    public static async Task<IResult> AcceptAsync<T>(HttpContext http, Db db, WriteBatcher writes, string tenantId, string? idempotencyKey,
-        string endpoint, string requestHash, SendRows<T> writeRows, OutboxSignal outbox)
+    public static async Task<IResult> AcceptAsync<T>(HttpContext http, Db db, WriteBatcher writes, AuditWriter audit, string tenantId,
+        string? idempotencyKey, string endpoint, string requestHash, SendRows<T> writeRows, OutboxSignal outbox)
     {
+        var auditRow = audit.SuccessRow(http);
         try
         {
             // Not cancellable: once queued, the send is either committed or refused, whatever the client does meanwhile.
             var written = await writes.WriteAsync(async (connection, transaction) =>
             {
                 var result = await writeRows(connection, transaction);
-                if (result.Answer is not null && idempotencyKey is not null
+                if (result.Answer is null) return result;
+                if (idempotencyKey is not null
                     && !await Idempotency.TrySaveAsync(connection, transaction, tenantId, idempotencyKey, endpoint, requestHash, StatusCodes.Status200OK, result.Answer))
                     throw new IdempotencyKeyTakenException();
+                if (auditRow is not null)
+                    await AuditWriter.InsertAsync(connection, transaction, auditRow with { EntityId = result.LogId.ToString(CultureInfo.InvariantCulture) });
                 return result;
             });
             if (written.Refusal is not null) return written.Refusal;
 
+            AuditTrail.MarkWrittenWithChange(http);
             outbox.Notify();
-            http.Items["audit.entity_id"] = written.LogId.ToString(CultureInfo.InvariantCulture);
             return TypedResults.Ok(written.Answer);
         }
         catch (IdempotencyKeyTakenException)

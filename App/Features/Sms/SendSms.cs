@@ -1,4 +1,5 @@
 using System.Globalization;
+using App.Features.Audit;
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
 using App.Infrastructure.Database;
@@ -39,8 +40,8 @@ public static class SendSms
         }
     }
 
-    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory,
-        TwilioAccounts accounts, OutboxSignal outbox, IValidator<Request> validator, CancellationToken ct)
+    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, WriteBatcher writes, AuditWriter audit,
+        TenantDirectory directory, TwilioAccounts accounts, OutboxSignal outbox, IValidator<Request> validator, CancellationToken ct)
     {
         var request = await RequestBody.ReadAsync<Request>(http.Request, ct);
         var validation = await validator.ValidateAsync(request, ct);
@@ -70,7 +71,7 @@ public static class SendSms
         var sendAtText = request.SendAt is { } at ? Db.Timestamp(at) : null;
         var createdBy = $"{tenant.Actor.Type}:{tenant.Actor.Name}";
         var clientId = http.Request.Headers["X-Client-Id"].FirstOrDefault();
-        return await Sending.AcceptAsync(http, db, writes, tenant.Id, idempotencyKey, Endpoint, requestHash, async (writer, transaction) =>
+        return await Sending.AcceptAsync(http, db, writes, audit, tenant.Id, idempotencyKey, Endpoint, requestHash, async (writer, transaction) =>
         {
             // Checked as the row is written, so a STOP that arrives meanwhile is never missed.
             if (await OptOutList.ContainsAsync(writer, tenant.Id, parties.To, transaction))
