@@ -200,11 +200,9 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
     public async Task A_callback_is_retried_once_when_the_connection_fails_and_never_on_an_error_status()
     {
         var (client, credentials) = await ClientAsync();
-        var refusing = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        refusing.Start();
-        var closedPort = ((System.Net.IPEndPoint)refusing.LocalEndpoint).Port;
-        refusing.Stop();
-        var unreachable = $"http://127.0.0.1:{closedPort}/status";
+        // Port 1 (tcpmux) is privileged and unused: the connection is refused at once. A port freed by a listener of
+        // our own could be taken by another test's server meanwhile.
+        var unreachable = "http://127.0.0.1:1/status";
         var failingPath = $"{CallbackCapture.Prefix}/sms/{Guid.NewGuid():N}";
         factory.Capture.Respond(failingPath, 500, "text/plain", "oops");
 

@@ -132,8 +132,11 @@ public sealed class AuditWriter(WriteBatcher writes, IConfiguration configuratio
     public Row? SuccessRow(HttpContext context) =>
         context.Items[typeof(AuditTrail.PendingEntry)] is AuditTrail.PendingEntry pending ? Build(pending) : null;
 
-    public static Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, Row row) =>
-        connection.ExecuteAsync(InsertSql, row, transaction);
+    public static Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, Row row)
+    {
+        PreparedStatements.Execute(connection, transaction, InsertSql, row);
+        return Task.CompletedTask;
+    }
 
     private Row Build(AuditTrail.PendingEntry pending)
     {

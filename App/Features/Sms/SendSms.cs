@@ -81,7 +81,7 @@ public static class SendSms
                     new Dictionary<string, string> { ["to"] = parties.To }));
             }
 
-            var logId = await writer.ExecuteScalarAsync<long>("""
+            var logId = PreparedStatements.ExecuteScalar<long>(writer, transaction, """
                 INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
                                                segments, encoding, send_at, created_by, client_id)
                 VALUES (@TenantId, 'sms', 'outbound', @To, @From, @Body, @Status, @Rank, @Segments, @Encoding, @SendAt, @CreatedBy, @ClientId)
@@ -90,10 +90,10 @@ public static class SendSms
             {
                 TenantId = tenant.Id, To = parties.To, From = parties.From, Body = body, Status = status, Rank = Statuses.MessageRank(status),
                 segments.Segments, segments.Encoding, SendAt = sendAtText, CreatedBy = createdBy, ClientId = clientId,
-            }, transaction);
-            await writer.ExecuteAsync(
+            });
+            PreparedStatements.Execute(writer, transaction,
                 "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
-                new { logId, status, key = $"sms:log{logId}:{status}" }, transaction);
+                new { logId, status, key = $"sms:log{logId}:{status}" });
             await OutboxEntries.EnqueueAsync(writer, transaction, tenant.Id, logId, "sms", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
 
             var response = new Response(logId, status, parties.To, parties.From, body, segments.Encoding, segments.Segments, segments.Characters,

@@ -21,10 +21,13 @@ public static class OutboxEntries
         public bool NeedsReconciliation => State is "uncertain" or "in_flight";
     }
 
-    public static Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long logId, string kind, DateTimeOffset dueAt) =>
-        connection.ExecuteAsync(
+    public static Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long logId, string kind, DateTimeOffset dueAt)
+    {
+        PreparedStatements.Execute(connection, transaction,
             "INSERT INTO outbox (tenant_id, log_id, kind, due_at) VALUES (@tenantId, @logId, @kind, @dueAt)",
-            new { tenantId, logId, kind, dueAt = Db.Timestamp(dueAt) }, transaction);
+            new { tenantId, logId, kind, dueAt = Db.Timestamp(dueAt) });
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// Takes up to <paramref name="limit"/> due entries: pending or uncertain ones whose time has come, and in-flight
