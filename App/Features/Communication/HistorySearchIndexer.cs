@@ -6,16 +6,16 @@ namespace App.Features.Communication;
 
 /// <summary>
 /// Adds new communication_log rows to the history's trigram search index (communication_log_search) in bulk, about
-/// once a second, through the write batcher: one index flush per round instead of one per send. How far it got is
+/// four times a second, through the write batcher: one index flush per round instead of one per send. How far it got is
 /// communication_log_search_state.indexed_through; <see cref="GetHistory"/> checks the rows after that mark directly,
 /// so a search never misses a row the index has not reached yet.
 /// </summary>
 public sealed class HistorySearchIndexer(WriteBatcher writes, ILogger<HistorySearchIndexer> logger) : BackgroundService
 {
     /// <summary>Rows per unit of work: a catch-up after downtime goes in steps that never hold the writer for long.</summary>
-    public const int RowsPerRound = 5_000;
+    public const int RowsPerRound = 2_000;
 
-    private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(250);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -53,7 +53,7 @@ END;
 -- in communication_log. None of these columns changes after the row is written.
 -- Not kept by triggers: FTS5 flushes its pending terms at every statement savepoint, so a trigger would write a tiny
 -- index segment (and merge segments) for every single send. HistorySearchIndexer adds new rows in bulk instead, about
--- once a second, and records how far it got; searches check the rows after that mark directly.
+-- four times a second, and records how far it got; searches check the rows after that mark directly.
 CREATE VIRTUAL TABLE communication_log_search USING fts5(
     message_content, to_number, from_number,
     content = 'communication_log', content_rowid = 'id', tokenize = 'trigram'
