@@ -189,6 +189,20 @@ public sealed class HistoryTotalsTests(AppFactory factory) : IClassFixture<AppFa
         (await HistoryAsync(tenant, "q=parcel 77")).Ids.ShouldBe([kept]);
     }
 
+    [Fact]
+    public async Task The_indexer_reaches_new_rows_by_itself()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var id = await InsertAsync(tenant, Start, text: "Courier 5521 arrives at noon");
+
+        await using var connection = await factory.Db.OpenAsync();
+        await Eventually.GetAsync(
+            () => connection.ExecuteScalarAsync<long>("SELECT indexed_through FROM communication_log_search_state"),
+            through => through >= id, TimeSpan.FromSeconds(10), "the background indexer to pass the new row");
+        (await connection.QueryAsync<long>("SELECT rowid FROM communication_log_search WHERE communication_log_search MATCH '\"courier 5521\"'"))
+            .ShouldBe([id]);
+    }
+
     private async Task IndexNewRowsAsync()
     {
         var writes = factory.Service<WriteBatcher>();
