@@ -31,6 +31,25 @@ public sealed class OperatorApiTests(OperatorAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task The_admin_page_may_be_framed_by_the_tenants_origins_at_once_and_by_none_once_it_is_disabled()
+    {
+        var created = await (await factory.OperatorClient().PostJsonAsync("/api/system/tenants", new { name = "Frame Dental" })).ShouldBeSuccessAsync(201);
+        var id = created.GetProperty("id").GetString()!;
+        var tenant = factory.ClientWithKey(created.GetProperty("api_key").GetString()!);
+        var page = factory.CreateClient();
+        async Task<string> FrameAncestorsAsync() =>
+            (await page.GetAsync($"/admin/{id}")).Headers.GetValues("Content-Security-Policy").Single().Split(';').Single(d => d.Trim().StartsWith("frame-ancestors")).Trim();
+
+        (await FrameAncestorsAsync()).ShouldBe("frame-ancestors 'self'");
+        (await tenant.PutJsonAsync("/api/tenant/profile", new { name = "Frame Dental", settings = new { allowed_embed_origins = new[] { "https://crm.example.com" } } }))
+            .IsSuccessStatusCode.ShouldBeTrue();
+        (await FrameAncestorsAsync()).ShouldBe("frame-ancestors 'self' https://crm.example.com");
+
+        await (await factory.OperatorClient().PostAsync($"/api/system/tenants/{id}/disable", null)).ShouldBeSuccessAsync();
+        (await FrameAncestorsAsync()).ShouldBe("frame-ancestors 'self'");
+    }
+
+    [Fact]
     public async Task List_get_update_rotate_and_disable()
     {
         var client = factory.OperatorClient();

@@ -44,7 +44,7 @@ public static class Sending
     public static async Task<(Parties? Parties, IResult? Refusal)> ResolvePartiesAsync(CurrentTenant tenant, TenantDirectory directory,
         TwilioAccounts accounts, string? to, string? from, CancellationToken ct)
     {
-        var settings = await directory.SettingsAsync(tenant.Id, ct);
+        var settings = await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings();
         var recipient = E164.Normalize(to, settings.DefaultRegion);
         if (!recipient.IsValid) return (null, Validation.Problem("to", recipient.Error!));
 

@@ -7,7 +7,6 @@ using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
 using Dapper;
 using FluentValidation;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace App.Features.Tenants;
 
@@ -69,7 +68,7 @@ public static class UpdateProfile
     }
 
     public static async Task<IResult> Handle(Request request, HttpContext http, CurrentTenant tenant, Db db, SecretProtector secrets,
-        TenantDirectory directory, IMemoryCache cache, IConfiguration configuration, CancellationToken ct)
+        TenantDirectory directory, IConfiguration configuration, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var current = await connection.QuerySingleOrDefaultAsync<GetProfile.Row>(GetProfile.Sql, new { tenantId = tenant.Id });
@@ -112,7 +111,6 @@ public static class UpdateProfile
         });
 
         directory.Invalidate();
-        SpaHosting.InvalidateEmbedOrigins(cache, tenant.Id);
         AuditChanges.Record(http, AuditSnapshot(current), AuditSnapshot(row));
         if (request.TwilioApiSecret is not null) AuditChanges.Record(http, new { TwilioApiSecret = 0 }, new { TwilioApiSecret = 1 });
         return Api.Ok(GetProfile.ToProfile(row, secrets, configuration), "Profile updated.");

@@ -45,7 +45,7 @@ public sealed class Db
         return connection;
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> PreparedHandles = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> HandlesWithPragmas = new();
 
     /// <summary>
     /// The pool hands out the same native connection again and again, and it keeps its pragmas: set them on its first
@@ -53,7 +53,7 @@ public sealed class Db
     /// </summary>
     private static void SetPragmasOnce(SqliteConnection connection)
     {
-        if (!PreparedHandles.TryAdd(connection.Handle!, PreparedHandles)) return;
+        if (!HandlesWithPragmas.TryAdd(connection.Handle!, HandlesWithPragmas)) return;
         using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
         pragma.ExecuteNonQuery();

@@ -1,7 +1,4 @@
-using App.Infrastructure.Database;
 using App.Infrastructure.Tenancy;
-using Dapper;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace App.Infrastructure.Hosting;
 
@@ -36,10 +33,10 @@ public static class SpaHosting
         app.MapGet("/admin/{tenantId}/{**rest}", ServeIndexAsync).ExcludeFromDescription();
     }
 
-    private static async Task ServeIndexAsync(HttpContext context, IWebHostEnvironment environment, Db db, IMemoryCache cache)
+    private static async Task ServeIndexAsync(HttpContext context, IWebHostEnvironment environment, TenantDirectory directory)
     {
         var tenantId = context.Request.RouteValues["tenantId"] as string;
-        var origins = tenantId is null ? [] : await AllowedOriginsAsync(tenantId, db, cache);
+        IReadOnlyList<string> origins = tenantId is null ? [] : (await directory.SettingsAsync(tenantId, context.RequestAborted))?.AllowedEmbedOrigins ?? [];
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy =
             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
@@ -61,19 +58,4 @@ public static class SpaHosting
         context.Response.ContentType = "text/html; charset=utf-8";
         await context.Response.SendFileAsync(index);
     }
-
-    private static async Task<IReadOnlyList<string>> AllowedOriginsAsync(string tenantId, Db db, IMemoryCache cache)
-    {
-        return await cache.GetOrCreateAsync("embed-origins:" + tenantId, async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(10);
-            await using var connection = await db.OpenAsync();
-            var json = await connection.QuerySingleOrDefaultAsync<string?>(
-                "SELECT settings FROM tenants WHERE id = @tenantId AND is_active = 1", new { tenantId });
-            return TenantSettings.Parse(json).AllowedEmbedOrigins;
-        }) ?? [];
-    }
-
-    public static void InvalidateEmbedOrigins(IMemoryCache cache, string tenantId) => cache.Remove("embed-origins:" + tenantId);
-
 }

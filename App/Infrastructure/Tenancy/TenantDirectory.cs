@@ -35,14 +35,18 @@ public sealed class TenantDirectory(Db db, IMemoryCache cache) : IDisposable
         return entry;
     }
 
-    public async Task<TenantSettings> SettingsAsync(string tenantId, CancellationToken cancellationToken)
+    /// <summary>An active tenant's settings; null for an unknown or disabled tenant.</summary>
+    public async Task<TenantSettings?> SettingsAsync(string tenantId, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(SettingsCacheKey(tenantId), out TenantSettings? cached)) return cached!;
+        if (cache.TryGetValue(SettingsCacheKey(tenantId), out TenantSettings? cached)) return cached;
 
         var changes = ChangeToken();
         await using var connection = await db.OpenAsync(cancellationToken);
-        var settings = TenantSettings.Parse(await connection.QuerySingleOrDefaultAsync<string?>(
-            "SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId }));
+        var json = await connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT COALESCE(settings, '') FROM tenants WHERE id = @tenantId AND is_active = 1", new { tenantId });
+        // Unknown and disabled tenants are not remembered: one created or enabled a moment later must be found.
+        if (json is null) return null;
+        var settings = TenantSettings.Parse(json);
 
         using var cacheEntry = cache.CreateEntry(SettingsCacheKey(tenantId));
         cacheEntry.Value = settings;
