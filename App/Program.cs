@@ -2,6 +2,7 @@ using App.Features.Audit;
 using App.Features.Auth;
 using App.Features.Ops;
 using App.Features.Tenants;
+using App.Infrastructure.Database;
 using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Observability;
@@ -19,7 +20,15 @@ builder.Services.AddUsersAndAudit(builder.Configuration);
 builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).Assembly));
 
 var app = builder.Build();
-app.Services.PrepareDatabase();
+try
+{
+    app.Services.PrepareDatabase();
+}
+catch (MigrationMismatchException mismatch)
+{
+    await Console.Error.WriteLineAsync("Switchboard cannot start: " + mismatch.Message);
+    return 2;
+}
 
 if (isCommandLine)
     return await TenantCli.RunAsync(args, app.Services, Console.Out, Console.Error);

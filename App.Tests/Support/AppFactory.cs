@@ -156,6 +156,8 @@ public class KestrelAppFactory : AppFactory
         Settings["Outbox:Enabled"] = "true";
         Settings["Outbox:PollIntervalMs"] = "50";
         Settings["Outbox:RetryBaseDelayMs"] = "50";
+        // These tests count attempts; the drills (ExactlyOnceDrills) keep the give-up time.
+        Settings["Outbox:GiveUpAfterSeconds"] = "0";
         Settings["Outbox:ReconcileDelayMs"] = "100";
         Settings["Outbox:TenantSendsPerSecond"] = "200";
         Settings["Outbox:CostFetchAfterSeconds"] = "0";

@@ -94,7 +94,8 @@ public static class SendCall
             await writer.ExecuteAsync(
                 "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
                 new { logId, status, key = $"call:log{logId}:{status}" }, transaction);
-            await OutboxEntries.EnqueueAsync(writer, transaction, tenant.Id, logId, "call", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
+            await OutboxEntries.EnqueueAsync(writer, transaction, tenant.Id, logId, "call", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow,
+                parties.To, parties.From, null);
 
             return Sending.Accepted(logId, new Envelope<Response>(true,
                 new Response(logId, status, parties.To, parties.From, request.VoiceMessageId.Value, scheduled ? request.SendAt : null),

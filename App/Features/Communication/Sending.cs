@@ -76,6 +76,9 @@ public static class Sending
     public static async Task<IResult> AcceptAsync<T>(HttpContext http, Db db, WriteBatcher writes, AuditWriter audit, string tenantId,
         string? idempotencyKey, string endpoint, string requestHash, SendRows<T> writeRows, OutboxSignal outbox)
     {
+        var lifetime = http.RequestServices.GetRequiredService<IHostApplicationLifetime>();
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return ShuttingDown(http);
+
         var auditRow = audit.SuccessRow(http);
         try
         {
@@ -97,12 +100,27 @@ public static class Sending
             outbox.Notify();
             return TypedResults.Ok(written.Answer);
         }
+        catch (WriteBatcher.StoppedException)
+        {
+            return ShuttingDown(http);
+        }
         catch (IdempotencyKeyTakenException)
         {
             await using var connection = await db.OpenAsync();
             var winner = await Idempotency.FindAsync(connection, tenantId, idempotencyKey!);
             return Idempotency.Replay(http, winner!, endpoint, requestHash);
         }
+    }
+
+    /// <summary>
+    /// App is stopping (a deploy, Fly's auto-stop): nothing new is accepted, so nothing accepted is left half-done.
+    /// The client retries in a moment (with its Idempotency-Key) and reaches the next instance.
+    /// </summary>
+    private static IResult ShuttingDown(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return Api.Error(StatusCodes.Status503ServiceUnavailable, "SHUTTING_DOWN",
+            "The server is restarting and takes no new sends right now; nothing was sent. Retry in a few seconds with the same Idempotency-Key.");
     }
 
     private sealed class IdempotencyKeyTakenException : Exception;

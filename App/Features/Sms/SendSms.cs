@@ -94,7 +94,8 @@ public static class SendSms
             PreparedStatements.Execute(writer, transaction,
                 "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@logId, @status, 'api', @key)",
                 new { logId, status, key = $"sms:log{logId}:{status}" });
-            await OutboxEntries.EnqueueAsync(writer, transaction, tenant.Id, logId, "sms", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow);
+            await OutboxEntries.EnqueueAsync(writer, transaction, tenant.Id, logId, "sms", scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow,
+                parties.To, parties.From, body);
 
             var response = new Response(logId, status, parties.To, parties.From, body, segments.Encoding, segments.Segments, segments.Characters,
                 scheduled ? request.SendAt : null);

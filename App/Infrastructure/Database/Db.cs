@@ -50,12 +50,15 @@ public sealed class Db
     /// <summary>
     /// The pool hands out the same native connection again and again, and it keeps its pragmas: set them on its first
     /// use only (they cost a statement per open otherwise).
+    /// synchronous = FULL: in WAL mode NORMAL lets a committed transaction roll back after a power loss or an OS crash,
+    /// and a commit here answers a client (an accepted send) or tells the outbox that Twilio has a message. FULL syncs
+    /// the WAL at every commit; the write batcher makes that one sync per group of requests (cost: bench/README.md).
     /// </summary>
     private static void SetPragmasOnce(SqliteConnection connection)
     {
         if (!HandlesWithPragmas.TryAdd(connection.Handle!, HandlesWithPragmas)) return;
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
         pragma.ExecuteNonQuery();
     }
 

@@ -1,15 +1,26 @@
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace App.Infrastructure.Database;
 
 /// <summary>
 /// Applies the numbered SQL files embedded in App (Migrations/NNNN_name.sql) that the database has not seen yet,
 /// each in its own transaction together with its row in schema_migrations, so running it on every start is safe.
+/// An applied migration is never edited: a database that applied it would never get the change. Each one's checksum
+/// is recorded, and App refuses to start, naming the file, when an applied file no longer matches what was applied.
 /// </summary>
 public sealed class Migrator(Db db, ILogger<Migrator> logger)
 {
-    public sealed record Migration(int Version, string Name, string Sql);
+    public sealed record Migration(int Version, string Name, string Sql)
+    {
+        public string FileName => Name + ".sql";
+
+        /// <summary>SHA-256 of the text with LF line ends, so a checkout with CRLF line ends is the same file.</summary>
+        public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    }
 
     public static IReadOnlyList<Migration> Embedded()
     {
@@ -36,12 +47,18 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    INTEGER PRIMARY KEY,
                 name       TEXT NOT NULL,
-                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                checksum   TEXT
             )
             """);
+        if (!connection.Query<string>("SELECT name FROM pragma_table_info('schema_migrations')").Contains("checksum"))
+            connection.Execute("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT");
+
+        var embedded = Embedded();
+        VerifyApplied(connection, embedded);
 
         var applied = new List<int>();
-        foreach (var migration in Embedded())
+        foreach (var migration in embedded)
         {
             // BEGIN IMMEDIATE takes the write lock first, so two processes starting together cannot both apply a migration.
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -54,8 +71,8 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             }
 
             connection.Execute(migration.Sql, transaction: transaction);
-            connection.Execute("INSERT INTO schema_migrations (version, name) VALUES (@Version, @Name)",
-                new { migration.Version, migration.Name }, transaction);
+            connection.Execute("INSERT INTO schema_migrations (version, name, checksum) VALUES (@Version, @Name, @Checksum)",
+                new { migration.Version, migration.Name, migration.Checksum }, transaction);
             transaction.Commit();
             applied.Add(migration.Version);
             logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
@@ -66,6 +83,34 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
         return applied;
     }
 
+    private sealed record AppliedRow(long Version, string Name, string? Checksum);
+
+    /// <summary>
+    /// Every migration the database has applied must still be embedded, unchanged. Rows recorded before checksums
+    /// existed take the checksum of the file as it is now (migration 0007 repairs what earlier edits left behind).
+    /// </summary>
+    private static void VerifyApplied(SqliteConnection connection, IReadOnlyList<Migration> embedded)
+    {
+        var byVersion = embedded.ToDictionary(m => m.Version);
+        foreach (var row in connection.Query<AppliedRow>("SELECT version, name, checksum FROM schema_migrations ORDER BY version"))
+        {
+            if (!byVersion.TryGetValue((int)row.Version, out var migration))
+                throw new MigrationMismatchException(
+                    $"The database has applied migration {row.Name}.sql, which this version of App does not have: it was made by a newer version. Start that version, or restore a backup made with this one.");
+
+            if (row.Checksum is null)
+            {
+                connection.Execute("UPDATE schema_migrations SET checksum = @Checksum WHERE version = @Version AND checksum IS NULL",
+                    new { migration.Checksum, migration.Version });
+                continue;
+            }
+
+            if (!string.Equals(row.Checksum, migration.Checksum, StringComparison.Ordinal))
+                throw new MigrationMismatchException(
+                    $"Migrations/{migration.FileName} was changed after this database applied it (checksum {row.Checksum[..12]}… applied, {migration.Checksum[..12]}… now). Applied migrations must never be edited: restore the file and put the change in a new migration.");
+        }
+    }
+
     private static string Read(Assembly assembly, string resource)
     {
         using var stream = assembly.GetManifestResourceStream(resource)
@@ -74,3 +119,6 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
         return reader.ReadToEnd();
     }
 }
+
+/// <summary>The database and the migrations embedded in App disagree; App must not start on it.</summary>
+public sealed class MigrationMismatchException(string message) : Exception(message);

@@ -6,8 +6,8 @@ namespace App.Infrastructure.Database;
 /// <summary>
 /// Group commit for the busiest writes (accepted sends, Twilio callbacks, audit rows). SQLite lets one transaction
 /// write at a time and a commit costs far more than the few inserts inside it, so one writer takes every unit of work
-/// queued meanwhile and commits them together. A caller's task completes only after the commit, so "accepted" still
-/// means "on disk" before anyone answers.
+/// queued meanwhile and commits them together. A caller's task completes only after the commit, and every commit is
+/// synced to disk (synchronous = FULL, see <see cref="Db"/>), so "accepted" means "on disk" before anyone answers.
 /// Each unit still gets its own fate: when one throws, the transaction is rolled back and the batch runs again without
 /// it (the units before it did the same work again, the ones after it had not run yet), so its caller sees the
 /// exception and the others commit. No savepoints: releasing one makes the search index flush a segment per unit.
@@ -27,7 +27,7 @@ public sealed class WriteBatcher(Db db, ILogger<WriteBatcher> logger) : Backgrou
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work)
     {
         var pending = new PendingWrite<T>(work);
-        if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException("The application is stopping; nothing more is written.");
+        if (!_queue.Writer.TryWrite(pending)) throw new StoppedException();
         return pending.Completion.Task;
     }
 
@@ -170,6 +170,9 @@ public sealed class WriteBatcher(Db db, ILogger<WriteBatcher> logger) : Backgrou
         {
         }
     }
+
+    /// <summary>The application is stopping; nothing more is written.</summary>
+    public sealed class StoppedException() : InvalidOperationException("The application is stopping; nothing more is written.");
 
     private abstract class PendingWrite
     {

@@ -25,6 +25,9 @@ public static class AppServices
         var dataDirectory = DataDirectory.From(configuration);
         Db.ConfigureDapper();
         services.AddSingleton(dataDirectory);
+        // Room for the outbox to finish the Twilio requests in flight when stopping (Outbox:ShutdownGraceSeconds).
+        services.Configure<HostOptions>(options =>
+            options.ShutdownTimeout = TimeSpan.FromSeconds(configuration.GetValue("App:ShutdownTimeoutSeconds", 25)));
         services.AddSingleton<Db>();
         services.AddSingleton<WriteBatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<WriteBatcher>());

@@ -21,17 +21,33 @@ public static class OutboxEntries
         public bool NeedsReconciliation => State is "uncertain" or "in_flight";
     }
 
-    public static Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long logId, string kind, DateTimeOffset dueAt)
+    /// <param name="body">The SMS text; null for a call.</param>
+    public static Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long logId, string kind,
+        DateTimeOffset dueAt, string to, string from, string? body)
     {
         PreparedStatements.Execute(connection, transaction,
-            "INSERT INTO outbox (tenant_id, log_id, kind, due_at) VALUES (@tenantId, @logId, @kind, @dueAt)",
-            new { tenantId, logId, kind, dueAt = Db.Timestamp(dueAt) });
+            "INSERT INTO outbox (tenant_id, log_id, kind, due_at, twin_key) VALUES (@tenantId, @logId, @kind, @dueAt, @twinKey)",
+            new { tenantId, logId, kind, dueAt = Db.Timestamp(dueAt), twinKey = TwinKey(tenantId, kind, to, from, body) });
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends that Twilio's records cannot tell apart share a key: an SMS is known there by To, From and body, a call
+    /// only by To and From. See <see cref="ClaimDueAsync"/> for why it matters.
+    /// </summary>
+    public static string TwinKey(string tenantId, string kind, string to, string from, string? body)
+    {
+        var identity = string.Join('\n', tenantId, kind, to, from, kind == "sms" ? body ?? "" : "");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identity)))[..32];
     }
 
     /// <summary>
     /// Takes up to <paramref name="limit"/> due entries: pending or uncertain ones whose time has come, and in-flight
     /// ones whose lock expired (their worker died). They keep their previous state in the returned entry.
+    /// Twins go to Twilio one at a time: an entry is not taken while a twin is in flight or uncertain, and of due twins
+    /// only the oldest is taken. So when an uncertain create is reconciled, no twin's create can be under way, and a
+    /// message found at Twilio that no row owns yet can only be this entry's own (or, after a crash, an equally
+    /// uncertain twin's, which is the same message to the same person).
     /// </summary>
     public static async Task<IReadOnlyList<Entry>> ClaimDueAsync(Db db, int limit, TimeSpan lockFor, CancellationToken cancellationToken)
     {
@@ -39,9 +55,14 @@ public static class OutboxEntries
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var due = (await connection.QueryAsync<Entry>("""
-            SELECT id, tenant_id, log_id, kind, state, attempts, created_at FROM outbox
-            WHERE (state IN ('pending', 'uncertain') AND due_at <= @now) OR (state = 'in_flight' AND locked_until <= @now)
-            ORDER BY due_at LIMIT @limit
+            SELECT o.id, o.tenant_id, o.log_id, o.kind, o.state, o.attempts, o.created_at FROM outbox o
+            WHERE ((o.state IN ('pending', 'uncertain') AND o.due_at <= @now) OR (o.state = 'in_flight' AND o.locked_until <= @now))
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox twin
+                  WHERE twin.twin_key = o.twin_key AND twin.id <> o.id AND twin.state IN ('pending', 'uncertain', 'in_flight')
+                    AND ((twin.state IN ('uncertain', 'in_flight') AND (o.state = 'pending' OR twin.id < o.id))
+                         OR (twin.state = 'pending' AND o.state = 'pending' AND twin.id < o.id AND twin.due_at <= @now)))
+            ORDER BY o.due_at LIMIT @limit
             """, new { now, limit }, transaction)).AsList();
         if (due.Count > 0)
         {
@@ -56,11 +77,11 @@ public static class OutboxEntries
         return due;
     }
 
-    public static Task SettleAsync(SqliteConnection connection, long id, string state, string? lastError = null) =>
+    public static Task SettleAsync(SqliteConnection connection, long id, string state, string? lastError = null, SqliteTransaction? transaction = null) =>
         connection.ExecuteAsync("""
             UPDATE outbox SET state = @state, locked_until = NULL, last_error = @lastError, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
             WHERE id = @id
-            """, new { id, state, lastError });
+            """, new { id, state, lastError }, transaction);
 
     /// <summary>Back to waiting: <paramref name="state"/> is pending (retry) or uncertain (reconcile first).</summary>
     public static Task DeferAsync(SqliteConnection connection, long id, string state, DateTimeOffset dueAt, string? lastError, bool refundAttempt = false) =>

@@ -33,6 +33,8 @@ public sealed class OutboxSender(
         public string? MessageContent { get; init; }
         public string? XmlFilename { get; init; }
         public string? TwilioSid { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset? SendAt { get; init; }
     }
 
     private sealed record Created(string Sid, string? Status, int? Segments);
@@ -42,7 +44,7 @@ public sealed class OutboxSender(
         var settings = options.Value;
         await using var connection = await db.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<LogRow>("""
-            SELECT id, tenant_id, network_type, to_number, from_number, message_content, xml_filename, twilio_sid
+            SELECT id, tenant_id, network_type, to_number, from_number, message_content, xml_filename, twilio_sid, created_at, send_at
             FROM communication_log WHERE id = @LogId
             """, new { entry.LogId });
         if (row is null)
@@ -76,17 +78,10 @@ public sealed class OutboxSender(
         var credentials = account.Credentials!;
         if (entry.NeedsReconciliation)
         {
-            if (entry.Attempts >= settings.MaxAttempts)
-            {
-                await FailAsync(connection, entry, row, null,
-                    $"Twilio did not confirm the send after {entry.Attempts} attempts (each checked against Twilio's records first); it was not sent.");
-                return;
-            }
-
             Created? existing;
             try
             {
-                existing = await FindExistingAsync(credentials, row, entry, cancellationToken);
+                existing = await FindExistingAsync(connection, credentials, row, entry, cancellationToken);
             }
             catch (TwilioException error)
             {
@@ -99,6 +94,13 @@ public sealed class OutboxSender(
             {
                 logger.LogInformation("Outbox entry {EntryId}: found {Sid} at Twilio; not resending", entry.Id, existing.Sid);
                 await RecordCreatedAsync(connection, entry, row, existing, "reconcile");
+                return;
+            }
+
+            if (OutOfRetries(entry.Attempts, row))
+            {
+                await FailAsync(connection, entry, row, null,
+                    $"Twilio did not confirm the send after {entry.Attempts} attempts (each checked against Twilio's records first); it was not sent.");
                 return;
             }
         }
@@ -123,7 +125,7 @@ public sealed class OutboxSender(
         }
         catch (TwilioException error) when (error.IsRetryable)
         {
-            if (entry.Attempts + 1 >= settings.MaxAttempts)
+            if (OutOfRetries(entry.Attempts + 1, row))
             {
                 await FailAsync(connection, entry, row, (error as TwilioApiException)?.Code,
                     $"Gave up after {entry.Attempts + 1} attempts: {error.Message}");
@@ -145,6 +147,17 @@ public sealed class OutboxSender(
             // The client refused to send something Twilio would reject (checked before any request).
             await FailAsync(connection, entry, row, null, error.Message);
         }
+    }
+
+    /// <summary>
+    /// A send that keeps failing without Twilio refusing it is given up only after Outbox:MaxAttempts attempts and
+    /// Outbox:GiveUpAfterSeconds since it was due, so an outage of Twilio (or of our network) fails nothing.
+    /// </summary>
+    private bool OutOfRetries(long attempts, LogRow row)
+    {
+        var settings = options.Value;
+        var dueSince = row.SendAt is { } sendAt && sendAt > row.CreatedAt ? sendAt : row.CreatedAt;
+        return attempts >= settings.MaxAttempts && DateTimeOffset.UtcNow - dueSince >= TimeSpan.FromSeconds(settings.GiveUpAfterSeconds);
     }
 
     private async Task<Created> CreateMessageAsync(TwilioCredentials credentials, LogRow row, CancellationToken cancellationToken)
@@ -170,34 +183,103 @@ public sealed class OutboxSender(
         return new Created(call.Sid, call.Status, null);
     }
 
-    /// <summary>Searches Twilio for a message or call this entry may already have created (same To/From, created after it).</summary>
-    private async Task<Created?> FindExistingAsync(TwilioCredentials credentials, LogRow row, OutboxEntries.Entry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Searches Twilio for a message or call this entry may already have created: same To and From (and body, for an
+    /// SMS), created after the entry, and not already another row's. Twins never reach Twilio at the same time (see
+    /// <see cref="OutboxEntries.ClaimDueAsync"/>), so such a message is this entry's own. Should two be found anyway
+    /// (a crash left two twins uncertain, or other software sent the same text on this account), the oldest is taken:
+    /// the safe choice is never to send the same message twice, and the other twin reconciles in turn.
+    /// </summary>
+    private async Task<Created?> FindExistingAsync(SqliteConnection connection, TwilioCredentials credentials, LogRow row, OutboxEntries.Entry entry,
+        CancellationToken cancellationToken)
     {
         var since = entry.CreatedAt.AddMinutes(-2);
         var day = DateOnly.FromDateTime(since.UtcDateTime.AddDays(-1));
+        List<Created> candidates;
         if (row.NetworkType == "sms")
         {
             var messages = await twilio.ListMessagesAsync(credentials, new MessageListFilter(To: row.ToNumber, From: row.FromNumber, DateSentOnOrAfter: day), cancellationToken: cancellationToken);
-            var match = messages.Items.FirstOrDefault(m => m.Body == row.MessageContent && (m.DateCreated ?? DateTimeOffset.MaxValue) >= since);
-            return match is null ? null : new Created(match.Sid, match.Status, null);
+            candidates = messages.Items
+                .Where(m => m.Body == row.MessageContent && (m.DateCreated ?? DateTimeOffset.MaxValue) >= since)
+                .OrderBy(m => m.DateCreated)
+                .Select(m => new Created(m.Sid, m.Status, null))
+                .ToList();
+        }
+        else
+        {
+            var calls = await twilio.ListCallsAsync(credentials, new CallListFilter(To: row.ToNumber, From: row.FromNumber, StartTimeOnOrAfter: day), cancellationToken: cancellationToken);
+            candidates = calls.Items
+                .Where(c => (c.DateCreated ?? DateTimeOffset.MaxValue) >= since)
+                .OrderBy(c => c.DateCreated)
+                .Select(c => new Created(c.Sid, c.Status, null))
+                .ToList();
         }
 
-        var calls = await twilio.ListCallsAsync(credentials, new CallListFilter(To: row.ToNumber, From: row.FromNumber, StartTimeOnOrAfter: day), cancellationToken: cancellationToken);
-        var call = calls.Items.FirstOrDefault(c => (c.DateCreated ?? DateTimeOffset.MaxValue) >= since);
-        return call is null ? null : new Created(call.Sid, call.Status, null);
+        if (candidates.Count == 0) return null;
+        var owned = (await connection.QueryAsync<string>(
+            "SELECT twilio_sid FROM communication_log WHERE tenant_id = @TenantId AND twilio_sid IN @Sids AND id <> @Id",
+            new { row.TenantId, Sids = candidates.Select(c => c.Sid), row.Id })).ToHashSet(StringComparer.Ordinal);
+        var unowned = candidates.Where(c => !owned.Contains(c.Sid)).ToList();
+        if (unowned.Count > 1)
+            logger.LogWarning("Outbox entry {EntryId}: {Count} messages at Twilio match and none is claimed; taking the oldest", entry.Id, unowned.Count);
+        return unowned.FirstOrDefault();
     }
 
-    private static async Task RecordCreatedAsync(SqliteConnection connection, OutboxEntries.Entry entry, LogRow row, Created created, string source)
+    /// <summary>
+    /// Gives the row its SID and settles the entry, in one transaction. A SID that another row already holds means
+    /// that row took this message for its own: this entry goes back to reconciling, where it finds its real message
+    /// (or, finding none, sends), so neither row is left without its send and no SID is held twice.
+    /// </summary>
+    private async Task RecordCreatedAsync(SqliteConnection connection, OutboxEntries.Entry entry, LogRow row, Created created, string source)
     {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var holder = await connection.ExecuteScalarAsync<long?>(
+            "SELECT id FROM communication_log WHERE tenant_id = @TenantId AND twilio_sid = @Sid AND id <> @Id",
+            new { row.TenantId, created.Sid, row.Id }, transaction);
+        if (holder is not null)
+        {
+            await transaction.RollbackAsync();
+            logger.LogWarning("Outbox entry {EntryId}: Twilio's {Sid} is already held by log {Holder}; reconciling again", entry.Id, created.Sid, holder);
+            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain", DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(options.Value.ReconcileDelayMs),
+                $"Twilio's {created.Sid} was already recorded for another send; reconciling again.");
+            return;
+        }
+
         await connection.ExecuteAsync("""
             UPDATE communication_log SET twilio_sid = @Sid, sent_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
                                          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
             WHERE id = @Id AND twilio_sid IS NULL
-            """, new { created.Sid, row.Id });
+            """, new { created.Sid, row.Id }, transaction);
         var status = created.Status ?? "queued";
         await CommunicationLog.ApplyAsync(connection, row.Id, row.NetworkType,
-            new CommunicationLog.StatusChange(status, source, $"{row.NetworkType}:{created.Sid}:{status}", TwilioSid: created.Sid, Segments: created.Segments));
-        await OutboxEntries.SettleAsync(connection, entry.Id, "done");
+            new CommunicationLog.StatusChange(status, source, $"{row.NetworkType}:{created.Sid}:{status}", TwilioSid: created.Sid, Segments: created.Segments),
+            transaction);
+        await OutboxEntries.SettleAsync(connection, entry.Id, "done", transaction: transaction);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// The send ended in an exception nobody expected (a bug, a database hiccup). It may have happened after Twilio
+    /// took the create, so the entry is reconciled before any resend, with back-off; after Outbox:MaxAttempts such
+    /// ends it is failed with the reason, which shows in the history.
+    /// </summary>
+    public async Task RecordUnexpectedFailureAsync(OutboxEntries.Entry entry, Exception error)
+    {
+        var settings = options.Value;
+        await using var connection = await db.OpenAsync();
+        var reason = $"Internal error while sending ({error.GetType().Name}: {TwilioClient.Truncate(error.Message)})";
+        if (entry.Attempts >= settings.MaxAttempts)
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<LogRow>(
+                "SELECT id, tenant_id, network_type, to_number, from_number FROM communication_log WHERE id = @LogId", new { entry.LogId });
+            var message = $"{reason}, {entry.Attempts} times; it was not confirmed by Twilio.";
+            if (row is null) await OutboxEntries.SettleAsync(connection, entry.Id, "failed", message);
+            else await FailAsync(connection, entry, row, null, message);
+            return;
+        }
+
+        await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain",
+            DateTimeOffset.UtcNow + settings.BackoffFor((int)entry.Attempts) + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs), reason + ".");
     }
 
     private static async Task FailAsync(SqliteConnection connection, OutboxEntries.Entry entry, LogRow row, int? errorCode, string message)

@@ -33,11 +33,18 @@ public sealed class OutboxWorker(
 
         // Let the server finish starting (the simulator and webhooks live in this process).
         await Task.Yield();
+
+        // Stopping (SIGTERM, SIGINT) takes no new entries, but lets the Twilio requests in flight finish and be recorded:
+        // cut off mid-request they would have to be reconciled after the restart. Only past the grace period are they
+        // cancelled (and reconciled later, never resent blindly).
+        using var inFlight = new CancellationTokenSource();
+        await using var stopping = stoppingToken.Register(() => inFlight.CancelAfter(TimeSpan.FromSeconds(settings.ShutdownGraceSeconds)));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var sent = await SendDueAsync(stoppingToken);
+                var sent = await SendDueAsync(inFlight.Token);
+                if (stoppingToken.IsCancellationRequested) break;
                 if (DateTimeOffset.UtcNow >= _nextHousekeeping)
                 {
                     _nextHousekeeping = DateTimeOffset.UtcNow.AddSeconds(settings.ReconcileEverySeconds);
@@ -58,6 +65,8 @@ public sealed class OutboxWorker(
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
+
+        logger.LogInformation("The outbox worker stopped; what was not sent waits in the outbox for the next start.");
     }
 
     /// <summary>One pass: claim what is due and send it. Public so tests can drive the outbox step by step.</summary>
@@ -77,8 +86,16 @@ public sealed class OutboxWorker(
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
-                    // The entry stays in_flight until its lock expires, then it is reconciled, never blindly resent.
                     logger.LogError(error, "Outbox entry {EntryId} failed unexpectedly", entry.Id);
+                    try
+                    {
+                        await scope.ServiceProvider.GetRequiredService<OutboxSender>().RecordUnexpectedFailureAsync(entry, error);
+                    }
+                    catch (Exception recording) when (recording is not OperationCanceledException)
+                    {
+                        // The entry stays in_flight until its lock expires, then it is reconciled, never blindly resent.
+                        logger.LogError(recording, "Outbox entry {EntryId}: could not record the failure", entry.Id);
+                    }
                 }
             });
         return due.Count;
