@@ -119,7 +119,7 @@ public static class Sending
     private static IResult ShuttingDown(HttpContext http)
     {
         http.Response.Headers.RetryAfter = "5";
-        return Api.Error(StatusCodes.Status503ServiceUnavailable, "SHUTTING_DOWN",
+        return Api.Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ShuttingDown,
             "The server is restarting and takes no new sends right now; nothing was sent. Retry in a few seconds with the same Idempotency-Key.");
     }
 

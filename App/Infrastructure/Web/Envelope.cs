@@ -83,6 +83,7 @@ public static class ErrorCodes
     public const string RateLimited = "RATE_LIMITED";
     public const string TwilioError = "TWILIO_ERROR";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string ShuttingDown = "SHUTTING_DOWN";
 }
 
 /// <summary>
