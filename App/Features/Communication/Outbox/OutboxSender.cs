@@ -115,13 +115,11 @@ public sealed class OutboxSender(
         catch (TwilioUncertainException error)
         {
             logger.LogWarning("Outbox entry {EntryId}: uncertain outcome ({Reason}); reconciling before any resend", entry.Id, error.Message);
-            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain",
-                DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs), error.Message);
+            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain", ReconcileAt(entry), error.Message);
         }
         catch (TwilioConnectionException error) when (error.RequestSent)
         {
-            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain",
-                DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs), error.Message);
+            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain", ReconcileAt(entry), error.Message);
         }
         catch (TwilioException error) when (error.IsRetryable)
         {
@@ -158,6 +156,15 @@ public sealed class OutboxSender(
         var settings = options.Value;
         var dueSince = row.SendAt is { } sendAt && sendAt > row.CreatedAt ? sendAt : row.CreatedAt;
         return attempts >= settings.MaxAttempts && DateTimeOffset.UtcNow - dueSince >= TimeSpan.FromSeconds(settings.GiveUpAfterSeconds);
+    }
+
+    /// <summary>Twilio needs a moment to list a new message; a Twilio that keeps failing creates is asked less and less often.</summary>
+    private DateTimeOffset ReconcileAt(OutboxEntries.Entry entry)
+    {
+        var settings = options.Value;
+        var reconcileDelay = TimeSpan.FromMilliseconds(settings.ReconcileDelayMs);
+        var backoff = settings.BackoffFor((int)entry.Attempts);
+        return DateTimeOffset.UtcNow + (backoff > reconcileDelay ? backoff : reconcileDelay);
     }
 
     private async Task<Created> CreateMessageAsync(TwilioCredentials credentials, LogRow row, CancellationToken cancellationToken)
@@ -198,7 +205,7 @@ public sealed class OutboxSender(
         List<Created> candidates;
         if (row.NetworkType == "sms")
         {
-            var messages = await twilio.ListMessagesAsync(credentials, new MessageListFilter(To: row.ToNumber, From: row.FromNumber, DateSentOnOrAfter: day), cancellationToken: cancellationToken);
+            var messages = await twilio.ListMessagesAsync(credentials, new MessageListFilter(To: row.ToNumber, From: row.FromNumber, DateSentOnOrAfter: day, PageSize: 1000), cancellationToken: cancellationToken);
             candidates = messages.Items
                 .Where(m => m.Body == row.MessageContent && (m.DateCreated ?? DateTimeOffset.MaxValue) >= since)
                 .OrderBy(m => m.DateCreated)
@@ -207,7 +214,7 @@ public sealed class OutboxSender(
         }
         else
         {
-            var calls = await twilio.ListCallsAsync(credentials, new CallListFilter(To: row.ToNumber, From: row.FromNumber, StartTimeOnOrAfter: day), cancellationToken: cancellationToken);
+            var calls = await twilio.ListCallsAsync(credentials, new CallListFilter(To: row.ToNumber, From: row.FromNumber, StartTimeOnOrAfter: day, PageSize: 1000), cancellationToken: cancellationToken);
             candidates = calls.Items
                 .Where(c => (c.DateCreated ?? DateTimeOffset.MaxValue) >= since)
                 .OrderBy(c => c.DateCreated)
@@ -278,8 +285,7 @@ public sealed class OutboxSender(
             return;
         }
 
-        await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain",
-            DateTimeOffset.UtcNow + settings.BackoffFor((int)entry.Attempts) + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs), reason + ".");
+        await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain", ReconcileAt(entry), reason + ".");
     }
 
     private static async Task FailAsync(SqliteConnection connection, OutboxEntries.Entry entry, LogRow row, int? errorCode, string message)
