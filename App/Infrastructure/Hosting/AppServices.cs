@@ -104,10 +104,13 @@ public static class AppServices
     public static void PrepareKeyRing(this IServiceProvider services)
     {
         var result = KeyRingWrapping.WrapWithCurrentKey(services.GetRequiredService<DataDirectory>(), services.GetRequiredService<MasterKeys>());
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingWrapping));
         if (result.Encrypted + result.Rewrapped > 0)
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingWrapping)).LogInformation(
-                "Key ring: encrypted {Encrypted} key(s) that were in the clear and re-encrypted {Rewrapped} under the current master key",
+            logger.LogInformation("Key ring: encrypted {Encrypted} key(s) that were in the clear and re-encrypted {Rewrapped} under the current master key",
                 result.Encrypted, result.Rewrapped);
+        if (result.UnknownMasterKeys > 0)
+            logger.LogWarning("Key ring: {Count} key(s) are encrypted with a master key that is neither App:MasterKey nor in App:PreviousMasterKeys; secrets protected with them cannot be read",
+                result.UnknownMasterKeys);
     }
 
     /// <summary>

@@ -7,7 +7,9 @@ namespace App.Infrastructure.Security;
 /// Brings every key file in {App:DataDirectory}/keys under the current master key, at start before anything reads
 /// the ring: files written before the master key existed (their secret in the clear) are encrypted, and files
 /// encrypted with one of <c>App:PreviousMasterKeys</c> are encrypted again with <c>App:MasterKey</c>. After one
-/// start with both keys set, the previous key can be removed. Each file is replaced atomically.
+/// start with both keys set, the previous key can be removed. Each file is replaced atomically. A key wrapped with
+/// a master key that is neither current nor previous is left as it is; when no key at all can be opened, the start
+/// is refused.
 /// </summary>
 public static class KeyRingWrapping
 {
@@ -16,16 +18,17 @@ public static class KeyRingWrapping
     private static readonly XName RequiresEncryption = DataProtection + "requiresEncryption";
     private const string DecryptorTypeAttribute = "decryptorType";
 
-    public sealed record Result(int Encrypted, int Rewrapped);
+    public sealed record Result(int Encrypted, int Rewrapped, int UnknownMasterKeys);
 
     public static string KeyRingDirectory(DataDirectory dataDirectory) => Path.Combine(dataDirectory.Path, "keys");
 
     public static Result WrapWithCurrentKey(DataDirectory dataDirectory, MasterKeys keys)
     {
         var directory = KeyRingDirectory(dataDirectory);
-        if (!Directory.Exists(directory)) return new Result(0, 0);
+        if (!Directory.Exists(directory)) return new Result(0, 0, 0);
 
-        int encrypted = 0, rewrapped = 0;
+        int encrypted = 0, rewrapped = 0, readable = 0;
+        var unknownKeyIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in Directory.EnumerateFiles(directory, "*.xml"))
         {
             var document = XDocument.Load(path);
@@ -42,7 +45,15 @@ public static class KeyRingWrapping
             {
                 if ((string?)secret.Attribute(DecryptorTypeAttribute) is not { } type || !type.StartsWith(typeof(MasterKeyXmlDecryptor).FullName + ",", StringComparison.Ordinal)) continue;
                 var inner = secret.Elements().Single();
-                if (MasterKeyXmlEncryptor.MasterKeyIdOf(inner) == keys.Current.Id) continue;
+                var id = MasterKeyXmlEncryptor.MasterKeyIdOf(inner) ?? "";
+                if (keys.Find(id) is null)
+                {
+                    unknownKeyIds.Add(id);
+                    continue;
+                }
+
+                readable++;
+                if (id == keys.Current.Id) continue;
                 secret.ReplaceWith(Wrapped(MasterKeyXmlEncryptor.Encrypt(MasterKeyXmlEncryptor.Decrypt(inner, keys), keys.Current)));
                 rewrapped++;
                 changed = true;
@@ -51,7 +62,13 @@ public static class KeyRingWrapping
             if (changed) Replace(path, document);
         }
 
-        return new Result(encrypted, rewrapped);
+        // A wrong master key must not start a server that answers every token read with an error, nor let Data
+        // Protection quietly start a second ring beside the one it cannot open.
+        if (readable == 0 && encrypted == 0 && unknownKeyIds.Count > 0)
+            throw new InvalidOperationException(
+                $"App:MasterKey does not open the key ring in {directory}: it was encrypted with the master key id {string.Join(", ", unknownKeyIds)} " +
+                $"(this key's id is {keys.Current.Id}). Set App:MasterKey to that key, or add it to App:PreviousMasterKeys.");
+        return new Result(encrypted, rewrapped, unknownKeyIds.Count);
     }
 
     /// <summary>The element Data Protection itself writes around an encrypted secret.</summary>
