@@ -129,7 +129,10 @@ public static class BackupArchive
         Manifest? manifest = null;
         await using (var input = File.OpenRead(path))
         {
-            await using var decompressed = IsCompressed(path) ? new GZipStream(input, CompressionMode.Decompress, leaveOpen: true) : null;
+            // By content, not name: a gzip stream starts with 1f 8b (and the file being verified is still *.partial).
+            var isGzip = input.ReadByte() == 0x1f && input.ReadByte() == 0x8b;
+            input.Position = 0;
+            await using var decompressed = isGzip ? new GZipStream(input, CompressionMode.Decompress, leaveOpen: true) : null;
             await using var tar = new TarReader(decompressed ?? (Stream)input, leaveOpen: true);
             while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
