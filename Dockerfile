@@ -17,10 +17,20 @@ COPY App/ App/
 COPY --from=web /src/App/wwwroot App/wwwroot
 RUN dotnet publish App/App.csproj -c Release -o /out --no-restore -p:SkipSpaBuild=true
 
+# Litestream (not a Debian package): its release binary, used only when LITESTREAM_REPLICA_URL is set.
+FROM debian:bookworm-slim AS litestream
+ARG LITESTREAM_VERSION=0.3.13
+ARG TARGETARCH=amd64
+ADD https://github.com/benbjohnson/litestream/releases/download/v${LITESTREAM_VERSION}/litestream-v${LITESTREAM_VERSION}-linux-${TARGETARCH}.tar.gz /tmp/litestream.tar.gz
+RUN tar -C /usr/local/bin -xzf /tmp/litestream.tar.gz litestream && /usr/local/bin/litestream version
+
 # 3. runtime: ASP.NET runtime only, non-root, data on the /data volume
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /out ./
+COPY --from=litestream /usr/local/bin/litestream /usr/local/bin/litestream
+COPY litestream.yml /etc/litestream.yml
+COPY --chmod=755 docker-entrypoint.sh /app/docker-entrypoint.sh
 RUN mkdir -p /data && chown app:app /data
 USER app
 ENV ASPNETCORE_ENVIRONMENT=Production \
@@ -31,4 +41,5 @@ VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["dotnet", "App.dll", "health-check", "http://127.0.0.1:8080/health"]
-ENTRYPOINT ["dotnet", "App.dll"]
+# Plain `dotnet App.dll` unless Litestream is configured (see docker-entrypoint.sh).
+ENTRYPOINT ["/app/docker-entrypoint.sh"]

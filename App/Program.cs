@@ -1,6 +1,7 @@
 using App.Features.Audit;
 using App.Features.Auth;
 using App.Features.Ops;
+using App.Features.Ops.Backups;
 using App.Features.Tenants;
 using App.Infrastructure.Database;
 using App.Infrastructure.Web;
@@ -12,9 +13,10 @@ using Scalar.AspNetCore;
 
 if (args is ["health-check", var healthUrl]) return await HealthCheckCommand.RunAsync(healthUrl);
 
-var isCommandLine = TenantCli.Handles(args);
+var isCommandLine = TenantCli.Handles(args) || BackupCli.Handles(args);
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAppLogging(toStandardError: isCommandLine);
+if (BackupCli.IsRestore(args)) return await BackupCli.RestoreAsync(args, builder.Configuration, Console.Out, Console.Error);
 builder.Services.AddAppServices(builder.Configuration);
 builder.Services.AddUsersAndAudit(builder.Configuration);
 builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).Assembly));
@@ -31,8 +33,14 @@ catch (MigrationMismatchException mismatch)
 }
 
 if (isCommandLine)
-    return await TenantCli.RunAsync(args, app.Services, Console.Out, Console.Error);
+{
+    return BackupCli.Handles(args)
+        ? await BackupCli.BackupAsync(args, app.Services, Console.Out, Console.Error)
+        : await TenantCli.RunAsync(args, app.Services, Console.Out, Console.Error);
+}
 
+app.Services.HoldDataDirectory();
+app.Services.PrepareKeyRing();
 await app.Services.SeedDemoTenantAsync(app.Configuration);
 
 app.UseForwardedHeaders();
@@ -41,6 +49,7 @@ app.UseAppRequestLogging();
 app.UseSpaStaticFiles();
 app.UseRouting();
 app.UseHttpMetrics();
+app.UseDataChangeWatch();
 app.UseAudit();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -91,13 +91,31 @@ public sealed class AppProcess : IAsyncDisposable
         throw new TimeoutException($"App did not answer /health within 60 s:\n{app.Output}");
     }
 
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>One command of App's command line in Production, as an operator runs it beside the server.</summary>
+    public static async Task<Result> RunAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["App__DataDirectory"] = dataDirectory,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) settings[name] = value;
+        var (exitCode, stdout, stderr) = await RunCommandAsync(settings, arguments);
+        return new Result(exitCode, stdout, stderr);
+    }
+
+    public static Task<Result> RunAsync(string dataDirectory, params string[] arguments) => RunAsync(dataDirectory, null, arguments);
+
     /// <summary>Runs one command of App's command line to its end.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(Dictionary<string, string> environment, params string[] arguments)
     {
         using var process = Process.Start(Start(environment, arguments))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, (await stdout).Trim(), await stderr);
     }

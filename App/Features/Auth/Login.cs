@@ -66,7 +66,7 @@ public static class Login
         http.Items[AuditItems.Actor] = username.Length > 100 ? username[..100] : username;
         if (tenantExists) http.Items[AuditItems.TenantId] = tenantId;
 
-        if (throttle.RetryAfter(tenantId, username, ip) is { } wait)
+        if (await throttle.RetryAfterAsync(tenantId, username, ip, ct) is { } wait)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -81,11 +81,11 @@ public static class Login
 
         if (user is null || !verified || !user.IsActive)
         {
-            throttle.RecordFailure(tenantId, username, ip);
+            await throttle.RecordFailureAsync(tenantId, username, ip, CancellationToken.None);
             return Api.Error(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, FailureMessage);
         }
 
-        throttle.RecordSuccess(tenantId, username);
+        await throttle.RecordSuccessAsync(tenantId, username, ct);
         var now = time.GetUtcNow();
         var rehash = passwords.NeedsRehash(user.PasswordHash) ? passwords.Hash(request.Password!) : null;
         await connection.ExecuteAsync("""

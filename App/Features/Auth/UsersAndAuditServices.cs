@@ -17,6 +17,8 @@ public static class UsersAndAuditServices
         services.AddSingleton<IBearerTokenReader, SessionTokenReader>();
         services.AddSingleton<IBearerTokenReader, EmbedTokenReader>();
         services.AddSingleton<AuditWriter>();
+        services.Configure<RetentionOptions>(configuration.GetSection(RetentionOptions.Section));
+        services.AddHostedService<LogRetention>();
         services.AddAuthorization(options => options.AddPolicy(AuthClaims.ApiKeyOnlyPolicy, policy => policy
             .AddAuthenticationSchemes(TenantAuthentication.SchemeName)
             .RequireAuthenticatedUser()

@@ -1,6 +1,7 @@
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
 using App.Features.Files;
+using App.Features.Ops.Backups;
 using App.Features.Tenants;
 using App.Features.VoiceMessages;
 using App.Twilio;
@@ -13,6 +14,7 @@ using App.Infrastructure.Security;
 using App.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace App.Infrastructure.Hosting;
@@ -33,6 +35,7 @@ public static class AppServices
         services.AddHostedService(provider => provider.GetRequiredService<WriteBatcher>());
         services.AddSingleton<Migrator>();
         services.AddSingleton<ErrorLog>();
+        services.AddSingleton<DataChangeWatch>();
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<TenantProvisioning>();
         services.AddSingleton<SecretProtector>();
@@ -43,9 +46,12 @@ public static class AppServices
             provider.GetRequiredService<IHttpContextAccessor>().HttpContext?.User
             ?? throw new InvalidOperationException("CurrentTenant is only available inside a request.")));
 
+        services.AddSingleton(provider => MasterKeys.From(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IHostEnvironment>()));
         services.AddDataProtection()
             .SetApplicationName("Switchboard")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory.Path, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(KeyRingWrapping.KeyRingDirectory(dataDirectory)));
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<MasterKeys>((options, keys) => options.XmlEncryptor = new MasterKeyXmlEncryptor(keys));
 
         services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -72,6 +78,7 @@ public static class AppServices
         services.AddSingleton<VoiceMessageListCache>();
         services.AddTenantRateLimits(configuration);
         services.AddAppOpenApi();
+        services.AddBackups(configuration);
         return services;
     }
 
@@ -92,6 +99,22 @@ public static class AppServices
 
     public static void PrepareDatabase(this IServiceProvider services) =>
         services.GetRequiredService<Migrator>().ApplyPending();
+
+    /// <summary>
+    /// The server's start: refuse without a master key where one is required, and bring the key ring under the
+    /// current one before anything reads it.
+    /// </summary>
+    public static void PrepareKeyRing(this IServiceProvider services)
+    {
+        var result = KeyRingWrapping.WrapWithCurrentKey(services.GetRequiredService<DataDirectory>(), services.GetRequiredService<MasterKeys>());
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingWrapping));
+        if (result.Encrypted + result.Rewrapped > 0)
+            logger.LogInformation("Key ring: encrypted {Encrypted} key(s) that were in the clear and re-encrypted {Rewrapped} under the current master key",
+                result.Encrypted, result.Rewrapped);
+        if (result.UnknownMasterKeys > 0)
+            logger.LogWarning("Key ring: {Count} key(s) are encrypted with a master key that is neither App:MasterKey nor in App:PreviousMasterKeys; secrets protected with them cannot be read",
+                result.UnknownMasterKeys);
+    }
 
     /// <summary>
     /// Zero-config first run: with no tenant at all, create a demo tenant and print its admin URL (with its key) once,

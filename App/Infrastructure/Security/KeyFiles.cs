@@ -8,9 +8,11 @@ public static class KeyFiles
 {
     private static readonly Lock Gate = new();
 
-    public static byte[] LoadOrCreate(DataDirectory dataDirectory, string name)
+    public static byte[] LoadOrCreate(DataDirectory dataDirectory, string name) =>
+        LoadOrCreate(Path.Combine(dataDirectory.Path, "keys"), name);
+
+    public static byte[] LoadOrCreate(string directory, string name)
     {
-        var directory = Path.Combine(dataDirectory.Path, "keys");
         var path = Path.Combine(directory, name);
         lock (Gate)
         {
