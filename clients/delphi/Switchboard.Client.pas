@@ -293,6 +293,8 @@ implementation
 
 uses
 {$IFDEF FPC}
+  // cwstring: without it Free Pascal on Unix converts UTF-8 to other string types as if it were Latin-1.
+  {$IFDEF UNIX} cwstring, {$ENDIF}
   DateUtils, fpjson, jsonparser, fphttpclient, ssockets, opensslsockets;
 {$ELSE}
   System.DateUtils, System.JSON, System.Net.URLClient, System.Net.HttpClient, System.Net.Mime;
@@ -330,11 +332,28 @@ type
 
 { ---- JSON reading: the only compiler-specific part besides the transport ---- }
 
+{$IFDEF FPC}
+{ Copies bytes between string types without a code page conversion. With Free Pascal this unit's strings hold UTF-8
+  whatever the program's default code page is, and fpjson speaks UTF8String: an implicit conversion between the two
+  would go through the system code page and mangle anything outside ASCII. }
+function AsUtf8(const S: string): UTF8String;
+begin
+  SetLength(Result, Length(S));
+  if Length(S) > 0 then Move(S[1], Result[1], Length(S));
+end;
+
+function FromUtf8(const S: UTF8String): string;
+begin
+  SetLength(Result, Length(S));
+  if Length(S) > 0 then Move(S[1], Result[1], Length(S));
+end;
+{$ENDIF}
+
 function ParseJson(const Text: string): TJsonNode;
 begin
 {$IFDEF FPC}
   try
-    Result := GetJSON(Text);
+    Result := GetJSON(AsUtf8(Text));
   except
     Result := nil;
   end;
@@ -359,7 +378,7 @@ begin
   Result := nil;
   if Obj = nil then Exit;
 {$IFDEF FPC}
-  Result := Obj.Find(Name);
+  Result := Obj.Find(AsUtf8(Name));
   if (Result <> nil) and (Result.JSONType = jtNull) then Result := nil;
 {$ELSE}
   Result := Obj.GetValue(Name);
@@ -375,7 +394,7 @@ end;
 function MemberName(Obj: TJSONObject; Index: Integer): string;
 begin
 {$IFDEF FPC}
-  Result := Obj.Names[Index];
+  Result := FromUtf8(Obj.Names[Index]);
 {$ELSE}
   Result := Obj.Pairs[Index].JsonString.Value;
 {$ENDIF}
@@ -405,9 +424,9 @@ function NodeText(Node: TJsonNode): string;
 begin
   if Node = nil then Exit('');
 {$IFDEF FPC}
-  if Node.JSONType in [jtObject, jtArray] then Result := Node.AsJSON
+  if Node.JSONType in [jtObject, jtArray] then Result := FromUtf8(Node.AsJSON)
   else if Node.JSONType = jtNull then Result := ''
-  else Result := Node.AsString;
+  else Result := FromUtf8(Node.AsString);
 {$ELSE}
   if (Node is TJSONObject) or (Node is TJSONArray) then Result := Node.ToJSON
   else if Node is TJSONNull then Result := ''
@@ -529,7 +548,11 @@ var
   U: UTF8String;
 begin
   Result := nil;
+{$IFDEF FPC}
+  U := AsUtf8(S);
+{$ELSE}
   U := UTF8String(S);
+{$ENDIF}
   SetLength(Result, Length(U));
   if Length(U) > 0 then Move(U[1], Result[0], Length(U));
 end;
@@ -1256,7 +1279,7 @@ end;
 function THttpTransport.Run(Http: TFPHTTPClient; const Method, Url: string): TSwitchboardResponse;
 var
   Content: TBytesStream;
-  Text: RawByteString;
+  Text: string;
 begin
   Content := TBytesStream.Create;
   try
@@ -1269,9 +1292,9 @@ begin
     end;
     if Http.ResponseStatusCode <= 0 then
       raise ESwitchboardConnectionError.Create('The connection closed before an answer arrived.');
+    // The body's UTF-8 bytes as they are: fpjson reads UTF-8, and strings of this unit hold UTF-8 with Free Pascal.
     SetLength(Text, Content.Size);
     if Content.Size > 0 then Move(Content.Bytes[0], Text[1], Content.Size);
-    SetCodePage(Text, CP_UTF8, False);
     Result.StatusCode := Http.ResponseStatusCode;
     Result.Body := Text;
     Result.RetryAfter := Http.GetHeader(Http.ResponseHeaders, 'Retry-After');
