@@ -26,6 +26,8 @@ public sealed class DelphiClientTests(DelphiClientTests.Kit kit) : IClassFixture
 
         public string SendAndFollow => Path.Combine(OutputDirectory, "SendAndFollow");
 
+        public string ClientTour => Path.Combine(OutputDirectory, "ClientTour");
+
         public async Task InitializeAsync()
         {
             var fpc = FindFpc() ?? throw new InvalidOperationException(
@@ -33,10 +35,15 @@ public sealed class DelphiClientTests(DelphiClientTests.Kit kit) : IClassFixture
             Directory.CreateDirectory(Path.Combine(OutputDirectory, "units"));
             var kit = Path.Combine(RepoPaths.Root, "clients", "delphi");
             // -Sew: a warning fails the build, as it does for the C# code.
-            var (exitCode, output) = await RunAsync(fpc, ["-Mdelphi", "-Sew", "-vewn", $"-Fu{kit}", $"-FU{Path.Combine(OutputDirectory, "units")}",
-                $"-FE{OutputDirectory}", Path.Combine(kit, "examples", "SendAndFollow.dpr")], new Dictionary<string, string>(), TimeSpan.FromMinutes(2));
-            if (exitCode != 0 || !File.Exists(SendAndFollow))
-                throw new InvalidOperationException($"fpc could not build clients/delphi/examples/SendAndFollow.dpr (exit {exitCode}):\n{output}");
+            foreach (var program in new[] { "examples/SendAndFollow.dpr", "tests/ClientTour.dpr" })
+            {
+                // -Sew: a warning fails the build, as it does for the C# code.
+                var (exitCode, output) = await RunAsync(fpc, ["-Mdelphi", "-Sew", "-vewn", $"-Fu{kit}", $"-FU{Path.Combine(OutputDirectory, "units")}",
+                    $"-FE{OutputDirectory}", Path.Combine(kit, program)], new Dictionary<string, string>(), TimeSpan.FromMinutes(2));
+                if (exitCode != 0 || !File.Exists(Path.Combine(OutputDirectory, Path.GetFileNameWithoutExtension(program))))
+                    throw new InvalidOperationException($"fpc could not build clients/delphi/{program} (exit {exitCode}):\n{output}");
+            }
+
             _ = BaseAddress; // start the server
         }
 
@@ -58,7 +65,10 @@ public sealed class DelphiClientTests(DelphiClientTests.Kit kit) : IClassFixture
     private sealed record Run(int ExitCode, string Output);
 
     /// <summary>Runs the example against <paramref name="baseUrl"/> (the app unless given), bounded in time.</summary>
-    private async Task<Run> SendAndFollowAsync(TestTenant tenant, string[] arguments, string? baseUrl = null)
+    private Task<Run> SendAndFollowAsync(TestTenant tenant, string[] arguments, string? baseUrl = null) =>
+        RunProgramAsync(kit.SendAndFollow, tenant, arguments, baseUrl);
+
+    private async Task<Run> RunProgramAsync(string program, TestTenant tenant, string[] arguments, string? baseUrl = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -66,7 +76,7 @@ public sealed class DelphiClientTests(DelphiClientTests.Kit kit) : IClassFixture
             ["SWITCHBOARD_API_KEY"] = tenant.ApiKey,
             ["SWITCHBOARD_TIMEOUT"] = "30",
         };
-        var (exitCode, output) = await RunAsync(kit.SendAndFollow, arguments, environment, TimeSpan.FromSeconds(60));
+        var (exitCode, output) = await RunAsync(program, arguments, environment, TimeSpan.FromSeconds(60));
         return new Run(exitCode, output);
     }
 
@@ -182,6 +192,55 @@ public sealed class DelphiClientTests(DelphiClientTests.Kit kit) : IClassFixture
         run.Output.ShouldContain("Retrying (attempt 4 in ");
         run.Output.ShouldContain("No answer from ");
         run.Output.ShouldMatch(@"retry later with Idempotency-Key [0-9a-f-]{36}");
+    }
+
+    [Fact]
+    public async Task The_rest_of_the_client_uploads_lists_calls_pages_the_history_and_mints_an_embed_token()
+    {
+        var tenant = await kit.CreateTenantAsync();
+        var voice = await (await tenant.Client().PostJsonAsync("/api/voice-messages",
+            new { name = "Reminder", voice_text = "Hello {{first_name}}, see you at {{time}}." })).ShouldBeSuccessAsync(201);
+        var wav = AudioFixtures.Wav(1.0);
+        var audioFile = Path.Combine(kit.OutputDirectory, $"greeting-{Guid.NewGuid():N}.wav");
+        await File.WriteAllBytesAsync(audioFile, wav);
+        const string callTo = "+14155550150", smsTo = "+14155550151";
+
+        var run = await RunProgramAsync(kit.ClientTour, tenant, [audioFile, callTo, smsTo]);
+
+        run.ExitCode.ShouldBe(0, run.Output);
+        var lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);
+        string Line(string prefix) => lines.SingleOrDefault(l => l.StartsWith(prefix + ": ", StringComparison.Ordinal))?[(prefix.Length + 2)..]
+            ?? throw new ShouldAssertException($"No '{prefix}:' line in:\n{run.Output}");
+
+        var token = Uri.UnescapeDataString(new Uri(Line("embed url")).Query.Split("token=")[1]);
+        using (var embedded = kit.CreateClient())
+        {
+            embedded.DefaultRequestHeaders.Authorization = HttpAssertions.Bearer(token);
+            (await (await embedded.GetAsync("/api/tenant/profile")).ShouldBeSuccessAsync()).GetProperty("id").GetString().ShouldBe(tenant.Id);
+        }
+
+        DateTimeOffset.Parse(Line("embed expires")).ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(4), DateTimeOffset.UtcNow.AddMinutes(6));
+        Line("embed permissions").Split(',').ShouldNotContain("manage_users");
+
+        var uploadedId = long.Parse(Line("uploaded").Split(',')[0]["id ".Length..]);
+        var file = await (await tenant.Client().GetAsync($"/api/files/{uploadedId}")).ShouldBeSuccessAsync();
+        file.GetProperty("file_size").GetInt64().ShouldBe(wav.Length);
+        file.GetProperty("description").GetString().ShouldBe("Front desk greeting");
+        file.GetProperty("tag_list").EnumerateArray().Select(t => t.GetString()).ShouldBe(["greeting", "front-desk"]);
+        Line("uploaded").ShouldEndWith($"wav, {wav.Length} bytes, 1.0 s, tags greeting,front-desk");
+
+        Line("voice messages").ShouldBe("1");
+        Line("voice").ShouldBe($"id {voice.GetProperty("id").GetInt64()}, Reminder, variables first_name,time");
+
+        var calls = await HistoryToAsync(tenant, callTo);
+        calls.Single().GetProperty("status").GetString().ShouldBe("completed");
+        calls.Single().GetProperty("message_content").GetString().ShouldBe("Hello Ann, see you at 9 am.");
+        Line("call final").ShouldBe($"completed, sid {calls.Single().GetProperty("twilio_sid").GetString()}");
+        Line("calls").ShouldBe("1");
+
+        // Newest first: page 2 of one per page is the first of the two.
+        Line("sms page 2").ShouldBe("1 item(s) of 2, has_prev True, has_next False, text First of two");
+        Line("not found").ShouldBe("NOT_FOUND 404");
     }
 
     public enum Fault { DropAnswer, ServiceUnavailable }
