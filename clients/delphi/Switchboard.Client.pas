@@ -832,20 +832,20 @@ type
 
 function Headers(const Client: TSwitchboardClient; const IdempotencyKey: string): TSwitchboardHeaders;
 
-  procedure Add(const Name, Value: string);
+  procedure Add(var List: TSwitchboardHeaders; const Name, Value: string);
   begin
-    SetLength(Result, Length(Result) + 1);
-    Result[Length(Result) - 1].Name := Name;
-    Result[Length(Result) - 1].Value := Value;
+    SetLength(List, Length(List) + 1);
+    List[Length(List) - 1].Name := Name;
+    List[Length(List) - 1].Value := Value;
   end;
 
 begin
   Result := nil;
-  Add('X-API-Key', Client.FApiKey);
-  Add('Accept', 'application/json');
-  Add('User-Agent', 'Switchboard-Pascal-Client/1.0');
-  if Client.FClientId <> '' then Add('X-Client-Id', Client.FClientId);
-  if IdempotencyKey <> '' then Add('Idempotency-Key', IdempotencyKey);
+  Add(Result, 'X-API-Key', Client.FApiKey);
+  Add(Result, 'Accept', 'application/json');
+  Add(Result, 'User-Agent', 'Switchboard-Pascal-Client/1.0');
+  if Client.FClientId <> '' then Add(Result, 'X-Client-Id', Client.FClientId);
+  if IdempotencyKey <> '' then Add(Result, 'Idempotency-Key', IdempotencyKey);
 end;
 
 function IsRetryableStatus(Kind: TRequestKind; Status: Integer): Boolean;
