@@ -121,6 +121,8 @@ public sealed class DelphiClientTests(DelphiClientTests.Kit kit) : IClassFixture
         run.ExitCode.ShouldBe(0, run.Output);
         run.Output.ShouldContain("Accepted: id ");
         run.Output.ShouldContain("Status: delivered (SM");
+        run.Output.ShouldNotContain("Retrying");
+        run.Output.ShouldNotContain("Replayed");
         run.Output.ShouldContain("History: 1 item(s), page 1 of 1");
         run.Output.ShouldContain($"sms {to} delivered: Hello Zoë, your table is ready");
         var rows = await HistoryToAsync(tenant, to);
@@ -167,7 +169,7 @@ public sealed class DelphiClientTests(DelphiClientTests.Kit kit) : IClassFixture
         run.ExitCode.ShouldBe(0, run.Output);
         run.Output.ShouldContain("Retrying (attempt 2 in ");
         run.Output.ShouldContain("Retrying (attempt 3 in ");
-        run.Output.ShouldContain("(replayed)");
+        run.Output.ShouldContain("Replayed: an earlier attempt of this send had been accepted; it was not sent again.");
         var keys = proxy.IdempotencyKeys("POST /api/communication/sms/send");
         keys.Count.ShouldBe(3);
         keys.Distinct().Count().ShouldBe(1);

@@ -114,8 +114,9 @@ begin
       Variables.Add(ParamStr(I));
     try
       Sent := Client.SendSms(ParamStr(1), ParamStr(2), Variables);
-      Writeln(Format('Accepted: id %d, %s, to %s, %s, %d segment(s), Idempotency-Key %s%s', [Sent.Id, Sent.Status, Sent.ToNumber,
-        Sent.Encoding, Sent.Segments, Sent.IdempotencyKey, BoolToStr(Sent.Replayed, ' (replayed)', '')]));
+      Writeln(Format('Accepted: id %d, %s, to %s, %s, %d segment(s), Idempotency-Key %s', [Sent.Id, Sent.Status, Sent.ToNumber,
+        Sent.Encoding, Sent.Segments, Sent.IdempotencyKey]));
+      if Sent.Replayed then Writeln('Replayed: an earlier attempt of this send had been accepted; it was not sent again.');
 
       Final := Follow(Client, Sent.Id, TimeoutSeconds);
       PrintHistory(Client);
