@@ -29,10 +29,44 @@ public static class Json
 
     private sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
     {
+        // A string that is not a date/time is the client's mistake, answered as a validation error rather than a 500.
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+                ? value
+                : throw new JsonException("Not an ISO-8601 date/time.");
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>
+/// A list of strings that also accepts one comma-separated string (<c>"a,b"</c> reads as <c>["a","b"]</c>), for fields
+/// such as <c>tag_list</c> whose column is comma-separated text. Written as an array.
+/// </summary>
+public sealed class CommaSeparatedListConverter : JsonConverter<IReadOnlyList<string>>, IDescribedJsonConverter
+{
+    public string Expected => "must be an array of strings or a comma-separated string";
+
+    public override IReadOnlyList<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String) return reader.GetString()!.Split(',');
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException(Expected);
+
+        var items = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String) throw new JsonException(Expected);
+            items.Add(reader.GetString()!);
+        }
+
+        return items;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var item in value) writer.WriteStringValue(item);
+        writer.WriteEndArray();
     }
 }
