@@ -66,6 +66,27 @@ public sealed class SimulatedCostTests(PricedSimulatorFactory factory) : IClassF
         item.GetProperty("cost_amount").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
+    [Fact]
+    public async Task A_page_whose_newest_row_has_no_cost_still_reads_the_costs_below_it()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var priced = await (await tenant.Client().PostJsonAsync("/api/communication/sms/send", new { to = "+14155550143", message = "hi" }))
+            .ShouldBeSuccessAsync();
+        await HistoryItemAsync(tenant, priced.GetProperty("id").GetInt64(), HasCost, "the first SMS's cost");
+        var unpriced = await (await tenant.Client().PostJsonAsync("/api/communication/sms/send", new { to = MagicNumbers.Failed, message = "hi" }))
+            .ShouldBeSuccessAsync();
+        await HistoryItemAsync(tenant, unpriced.GetProperty("id").GetInt64(), i => i.GetProperty("status").GetString() == "failed", "the second SMS to fail");
+
+        foreach (var query in new[] { "", "?type=sms", "?to=%2B14155550143", "?date_from=2020-01-01", "?q=hi" })
+        {
+            var items = await (await tenant.Client().GetAsync("/api/communication/history" + query)).ShouldBeSuccessAsync();
+            items.EnumerateArray().Select(i => i.GetProperty("cost_amount").ToString()).ShouldContain("0.01", query);
+        }
+
+        var csv = await (await tenant.Client().GetAsync("/api/communication/history?format=csv")).Content.ReadAsStringAsync();
+        csv.ShouldContain(",0.01,USD,");
+    }
+
     [Theory]
     [InlineData(30, 1)]    // 450 characters at 15 a second: 30 s, one started minute
     [InlineData(61, 2)]    // 915 characters: 61 s, two started minutes

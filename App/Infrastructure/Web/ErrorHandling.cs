@@ -23,6 +23,8 @@ public static partial class ErrorHandling
         {
             StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
             ExceptionHandler = HandleExceptionAsync,
+            // A client's mistake (bad body, expected refusal) is answered, not an error of ours worth a stack trace.
+            SuppressDiagnosticsCallback = diagnostics => diagnostics.Exception is ApiException or BadHttpRequestException,
         });
 
         app.UseStatusCodePages(async statusContext =>
