@@ -84,7 +84,8 @@ public sealed class JsonTypeMismatchTests(AppFactory factory) : IClassFixture<Ap
     [InlineData("/api/users", "POST", """{"username": "desk", "is_admin": "yes"}""", "is_admin", "must be true or false")]
     [InlineData("/api/users", "POST", """{"username": "desk", "permissions": "send_sms"}""", "permissions", "must be an array")]
     [InlineData("/api/communication/sms/send", "POST", """{"to": 14155550100, "message": "hi"}""", "to", "must be a string")]
-    [InlineData("/api/communication/sms/send", "POST", """{"to": "+14155550100", "message": "hi", "variables": ["Ann"]}""", "variables", "must be an object")]
+    [InlineData("/api/communication/sms/send", "POST", """{"to": "+14155550100", "message": "hi", "variables": ["Ann"]}""", "variables", "must be an object whose values are text, numbers or true/false")]
+    [InlineData("/api/communication/sms/send", "POST", """{"to": "+14155550100", "message": "hi", "variables": {"name": {"first": "Ann"}}}""", "variables", "must be an object whose values are text, numbers or true/false")]
     [InlineData("/api/communication/sms/send", "POST", """{"to": "+14155550100", "message": "hi", "send_at": "tomorrow"}""", "send_at", "must be an ISO-8601 date/time such as 2026-01-31T09:30:00Z")]
     [InlineData("/api/communication/voice/send", "POST", """{"to": "+14155550100", "voice_message_id": "first"}""", "voice_message_id", "must be a whole number")]
     [InlineData("/api/tenant/embed-token", "POST", """[]""", "body", "must be an object")]
@@ -96,6 +97,31 @@ public sealed class JsonTypeMismatchTests(AppFactory factory) : IClassFixture<Ap
         var response = await tenant.Client().SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = Json(body) });
 
         (await FieldErrorAsync(response, field)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task Template_variables_take_numbers_and_true_false_as_their_text()
+    {
+        var tenant = await factory.CreateTenantAsync();
+
+        var sent = await (await tenant.Client().PostAsync("/api/communication/sms/send", Json("""
+            {"to": "+14155550100", "message": "You owe {{amount}} for {{visits}} visits (insured: {{insured}})",
+             "variables": {"amount": 42.50, "visits": 3, "insured": false}}
+            """))).ShouldBeSuccessAsync();
+
+        sent.GetProperty("message").GetString().ShouldBe("You owe 42.50 for 3 visits (insured: false)");
+    }
+
+    [Fact]
+    public async Task A_null_variable_is_a_missing_one()
+    {
+        var tenant = await factory.CreateTenantAsync();
+
+        var response = await tenant.Client().PostAsync("/api/communication/sms/send",
+            Json("""{"to": "+14155550100", "message": "Hi {{first_name}}", "variables": {"first_name": null}}"""));
+
+        var error = await response.ShouldBeErrorAsync(400, "VALIDATION_ERROR");
+        error.GetProperty("details").GetProperty("variables")[0].GetString()!.ShouldContain("first_name");
     }
 
     [Fact]

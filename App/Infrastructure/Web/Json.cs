@@ -70,3 +70,44 @@ public sealed class CommaSeparatedListConverter : JsonConverter<IReadOnlyList<st
         writer.WriteEndArray();
     }
 }
+
+/// <summary>
+/// An object of text values that also takes numbers and true/false as the text they are written as
+/// (<c>{"amount": 42.50}</c> reads as <c>"42.50"</c>): template variables are text, and a JSON client naturally
+/// sends a count or an amount as a number. Nested objects and arrays are refused.
+/// </summary>
+public sealed class TextValuesConverter : JsonConverter<Dictionary<string, string>>, IDescribedJsonConverter
+{
+    public string Expected => "must be an object whose values are text, numbers or true/false";
+
+    public override Dictionary<string, string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException(Expected);
+
+        var values = new Dictionary<string, string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            // null is no value at all: the send then names the variable as missing.
+            if (reader.TokenType == JsonTokenType.Null) continue;
+            values[name] = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString()!,
+                JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
+                JsonTokenType.True => "true",
+                JsonTokenType.False => "false",
+                _ => throw new JsonException(Expected),
+            };
+        }
+
+        return values;
+    }
+
+    public override void Write(Utf8JsonWriter writer, Dictionary<string, string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (name, text) in value) writer.WriteString(name, text);
+        writer.WriteEndObject();
+    }
+}
