@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -80,7 +79,7 @@ public sealed partial class ReadmeExamplesTests(ReadmeAppFactory factory) : ICla
             foreach (var line in lines)
             {
                 var (words, _) = ShellWords(line, new Dictionary<string, string>());
-                var (exitCode, stdout, stderr) = await RunAppAsync(words.Skip(5).ToList(), dataDirectory);
+                var (exitCode, stdout, stderr) = await AppProcess.RunAsync(words.Skip(5), dataDirectory);
                 exitCode.ShouldBe(0, $"{line}\n{stderr}");
                 if (words[5..7] is ["tenant", "create"])
                 {
@@ -96,22 +95,6 @@ public sealed partial class ReadmeExamplesTests(ReadmeAppFactory factory) : ICla
             try { Directory.Delete(dataDirectory, recursive: true); }
             catch (DirectoryNotFoundException) { }
         }
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAppAsync(IReadOnlyList<string> arguments, string dataDirectory)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(RepoPaths.AppDll);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["App__DataDirectory"] = dataDirectory;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.WorkingDirectory = Path.GetDirectoryName(RepoPaths.AppDll)!;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await stdout).Trim(), await stderr);
     }
 
     /// <summary>The request a curl command line sends (the options README uses: -s, -X, -H, -d, --data-urlencode, -F, -o).</summary>
