@@ -44,8 +44,9 @@ app.Services.PrepareKeyRing();
 await app.Services.SeedDemoTenantAsync(app.Configuration);
 
 app.UseForwardedHeaders();
-app.UseApiErrorHandling();
+// Request logging outside the error handling, so that each request is logged with the status its client received.
 app.UseAppRequestLogging();
+app.UseApiErrorHandling();
 app.UseSpaStaticFiles();
 app.UseRouting();
 app.UseHttpMetrics();

@@ -44,13 +44,14 @@ public sealed class EnvelopeTests(AppFactory factory) : IClassFixture<AppFactory
     }
 
     [Fact]
-    public async Task A_query_value_of_the_wrong_type_is_400_BAD_REQUEST_naming_the_parameter()
+    public async Task A_query_value_of_the_wrong_type_is_400_VALIDATION_ERROR_naming_the_parameter()
     {
         var tenant = await factory.CreateTenantAsync();
 
-        var error = await (await tenant.Client().GetAsync("/api/tenant/usage?from=yesterday")).ShouldBeErrorAsync(400, "BAD_REQUEST");
+        var error = await (await tenant.Client().GetAsync("/api/tenant/usage?from=yesterday")).ShouldBeErrorAsync(400, "VALIDATION_ERROR");
 
         error.GetProperty("message").GetString()!.ShouldContain("from");
+        error.GetProperty("details").GetProperty("from")[0].GetString()!.ShouldContain("date");
     }
 
     [Fact]

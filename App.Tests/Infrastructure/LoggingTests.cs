@@ -37,6 +37,24 @@ public sealed class LoggingTests(OperatorAppFactory factory) : IClassFixture<Ope
     }
 
     [Fact]
+    public async Task A_refused_request_is_logged_once_with_the_status_its_client_received_and_no_stack_trace()
+    {
+        var tenant = await factory.CreateTenantAsync();
+
+        var response = await tenant.Client().PostAsync("/api/communication/sms/send",
+            new StringContent("""{"to": 14155550100, "message": "hi"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        ((int)response.StatusCode).ShouldBe(400);
+        var events = factory.Logs.Events.Where(e => e.Properties.TryGetValue("RequestPath", out var path)
+            && path.ToString().Contains("/api/communication/sms/send", StringComparison.Ordinal)).ToList();
+        var logged = events.ShouldHaveSingleItem();
+        logged.Properties["StatusCode"].ToString().ShouldBe("400");
+        logged.Level.ShouldBe(Serilog.Events.LogEventLevel.Information);
+        logged.Exception.ShouldBeNull();
+        factory.Logs.Events.ShouldNotContain(e => e.Exception is App.Infrastructure.Web.ApiException);
+    }
+
+    [Fact]
     public void The_redaction_rewrites_secrets_in_any_logged_text()
     {
         var redact = App.Infrastructure.Observability.Logging.SecretRedaction.Redact;

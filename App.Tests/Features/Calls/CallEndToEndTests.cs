@@ -57,7 +57,7 @@ public sealed class CallEndToEndTests(KestrelAppFactory factory) : IClassFixture
         row.Duration!.Value.ShouldBeGreaterThan(0);
         // Twilio's callbacks carry no price: the cost comes from fetching the finished call.
         await factory.Service<App.Features.Communication.Outbox.OutboxWorker>().ReconcileStaleRowsAsync(CancellationToken.None);
-        (await FinalAsync(id)).Cost.ShouldBe(0.013m);
+        (await FinalAsync(id)).Cost.ShouldBe(0.014m);
         factory.Service<SimulatorLedger>().Calls.Values.Count(c => c.To == "+14155550131").ShouldBe(1);
     }
 

@@ -72,7 +72,7 @@ public sealed class HistoryTests(AppFactory factory) : IClassFixture<AppFactory>
         var clamped = await (await client.GetAsync("/api/communication/history?page=0&per_page=100000")).JsonAsync();
         clamped.GetProperty("pagination").GetProperty("page").GetInt32().ShouldBe(1);
         clamped.GetProperty("pagination").GetProperty("per_page").GetInt32().ShouldBe(200);
-        await (await client.GetAsync("/api/communication/history?page=abc")).ShouldBeErrorAsync(400, "BAD_REQUEST");
+        await (await client.GetAsync("/api/communication/history?page=abc")).ShouldBeErrorAsync(400, "VALIDATION_ERROR");
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using App.Tests.Support;
 
@@ -73,22 +72,8 @@ public sealed class TenantCliTests : IDisposable
         usage.Stderr.ShouldContain("usage");
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(RepoPaths.AppDll);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["App__DataDirectory"] = _dataDirectory;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.WorkingDirectory = Path.GetDirectoryName(RepoPaths.AppDll)!;
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await stdout).Trim(), await stderr);
-    }
+    private Task<AppProcess.Result> RunAsync(params string[] arguments) =>
+        AppProcess.RunAsync(_dataDirectory, arguments);
 
     public void Dispose()
     {

@@ -63,7 +63,7 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         var fetched = await client.FetchCallAsync(credentials, created.Sid);
         fetched.Status.ShouldBe("completed");
         fetched.DurationValue.ShouldBe(expected);
-        fetched.Price.ShouldBe("-0.0130");
+        fetched.Price.ShouldBe("-0.01400");
         fetched.PriceUnit.ShouldBe("USD");
         fetched.StartTime.ShouldNotBeNull();
         fetched.EndTime.ShouldNotBeNull();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Security.Cryptography;
 using App.Features.Audit;
 using App.Features.Communication;
@@ -24,7 +25,9 @@ public static class SendCall
 {
     public const string Endpoint = "voice/send";
 
-    public sealed record Request(string? To, long? VoiceMessageId, Dictionary<string, string>? Variables, string? From, DateTimeOffset? SendAt);
+    public sealed record Request(
+        string? To, long? VoiceMessageId, [property: JsonConverter(typeof(TextValuesConverter))] Dictionary<string, string>? Variables,
+        string? From, DateTimeOffset? SendAt);
 
     public sealed record Response(long Id, string Status, string To, string From, long VoiceMessageId, DateTimeOffset? SendAt);
 

@@ -3,10 +3,11 @@ namespace App.Features.Communication;
 /// <summary>One communication_log row as the API shows it (history, details, status).</summary>
 public class HistoryItem
 {
-    // SQLite keeps 0 as an integer and 0.0079 as a real in the same column; the cast gives Dapper one type.
+    // SQLite keeps 0 as an integer and 0.0079 as a real in the same column; the cast gives Dapper one type (double,
+    // see CostValue).
     public const string Columns = """
         id, network_type, direction, to_number, from_number, message_content, twilio_sid, status, error_code, error_message,
-        CAST(cost_amount AS REAL) AS cost_amount, cost_currency, duration_seconds, segments, encoding, answered_by, voice_message_id, send_at, sent_at,
+        CAST(cost_amount AS REAL) AS cost_value, cost_currency, duration_seconds, segments, encoding, answered_by, voice_message_id, send_at, sent_at,
         created_by, client_id, created_at, updated_at
         """;
 
@@ -20,7 +21,14 @@ public class HistoryItem
     public string? Status { get; init; }
     public int? ErrorCode { get; init; }
     public string? ErrorMessage { get; init; }
-    public decimal? CostAmount { get; init; }
+    /// <summary>
+    /// The cost as SQLite returns it. Dapper builds one reader per query from the first row it sees, and a NULL there
+    /// says nothing about the type: read as a decimal, a page whose first row had no cost failed on the next row's REAL.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? CostValue { get; init; }
+
+    public decimal? CostAmount => CostValue is { } cost ? (decimal)cost : null;
     public string? CostCurrency { get; init; }
     public int? DurationSeconds { get; init; }
     public int? Segments { get; init; }

@@ -103,6 +103,25 @@ public static class Tags
 
     public static IReadOnlyList<string> Parse(string? stored) => Tidy(stored?.Split(','));
 
+    /// <summary>One form field's tags: comma-separated text, or a JSON array of strings (<c>["a","b"]</c>).</summary>
+    public static IEnumerable<string> FromFormField(string value)
+    {
+        var text = value.Trim();
+        if (text.StartsWith('[') && text.EndsWith(']'))
+        {
+            try
+            {
+                if (System.Text.Json.JsonSerializer.Deserialize<string[]>(text) is { } array) return array;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not JSON after all: a tag that happens to be written in brackets.
+            }
+        }
+
+        return value.Split(',');
+    }
+
     public static string? Store(IReadOnlyList<string> tags) => tags.Count == 0 ? null : string.Join(',', tags);
 
     /// <summary>Null when the tags are acceptable, else the sentence saying why not.</summary>

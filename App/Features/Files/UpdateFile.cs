@@ -4,6 +4,7 @@ using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
 using App.Features.Audit;
 using Dapper;
+using System.Text.Json.Serialization;
 using FluentValidation;
 
 namespace App.Features.Files;
@@ -11,13 +12,14 @@ namespace App.Features.Files;
 /// <summary>
 /// PUT /api/files/{id} — change the display name, description, tags, caller number (normalised to E.164 in the
 /// tenant's default region) and active flag. A field left out keeps its value; "" (or [] for tags) clears it.
+/// <c>tag_list</c> is an array or, as the column is, one comma-separated string.
 /// </summary>
 public static class UpdateFile
 {
     public sealed record Request(
         string? Filename,
         string? Description,
-        IReadOnlyList<string>? TagList,
+        [property: JsonConverter(typeof(CommaSeparatedListConverter))] IReadOnlyList<string>? TagList,
         string? CallerNumber,
         bool? IsActive);
 

@@ -16,7 +16,7 @@ namespace App.Features.Files;
 
 /// <summary>
 /// POST /api/files/upload (multipart/form-data: <c>file</c>, optional <c>description</c>, <c>tag_list</c> comma-separated,
-/// <c>caller_number</c>). The body is streamed part by part (no form buffering) into a temporary file under the tenant's
+/// repeated or as a JSON array, <c>caller_number</c>). The body is streamed part by part (no form buffering) into a temporary file under the tenant's
 /// <c>.incoming</c> folder, counting bytes and stopping at the size limit. The real format comes from the content.
 /// Crash safety: the temporary file is flushed to disk, the row is inserted in a write transaction (which also holds the
 /// quota check), the file is renamed into place, then the transaction commits. A crash before the commit leaves at most
@@ -37,7 +37,7 @@ public static class UploadFile
         public string Sha256 { get; set; } = "";
         public bool HasFile { get; set; }
         public string? Description { get; set; }
-        public string? TagList { get; set; }
+        public List<string> TagParts { get; } = [];
         public string? CallerNumber { get; set; }
     }
 
@@ -181,9 +181,11 @@ public static class UploadFile
                     upload.Description = await ReadFieldAsync(section.Body, ct);
                     if (upload.Description is null) return Validation.Problem("description", "The description is too long.");
                     break;
-                case "tag_list":
-                    upload.TagList = await ReadFieldAsync(section.Body, ct);
-                    if (upload.TagList is null) return Validation.Problem("tag_list", "The tag list is too long.");
+                case "tag_list" or "tag_list[]":
+                    var tags = await ReadFieldAsync(section.Body, ct);
+                    if (tags is null || upload.TagParts.Sum(p => p.Length) + tags.Length > MaxFieldLength)
+                        return Validation.Problem("tag_list", "The tag list is too long.");
+                    upload.TagParts.Add(tags);
                     break;
                 case "caller_number":
                     upload.CallerNumber = await ReadFieldAsync(section.Body, ct);
@@ -240,7 +242,7 @@ public static class UploadFile
         if (description?.Length > MaxDescriptionLength)
             return new(null, [], null, Validation.Problem("description", $"The description can be at most {MaxDescriptionLength} characters."));
 
-        var tags = Tags.Tidy(upload.TagList?.Split(','));
+        var tags = Tags.Tidy(upload.TagParts.SelectMany(Tags.FromFormField));
         if (Tags.Problem(tags) is { } tagProblem) return new(null, [], null, Validation.Problem("tag_list", tagProblem));
 
         string? callerNumber = null;

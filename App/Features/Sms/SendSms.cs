@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using App.Features.Audit;
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
@@ -22,7 +23,9 @@ public static class SendSms
 {
     public const string Endpoint = "sms/send";
 
-    public sealed record Request(string? To, string? Message, Dictionary<string, string>? Variables, string? From, DateTimeOffset? SendAt);
+    public sealed record Request(
+        string? To, string? Message, [property: JsonConverter(typeof(TextValuesConverter))] Dictionary<string, string>? Variables,
+        string? From, DateTimeOffset? SendAt);
 
     public sealed record Response(long Id, string Status, string To, string From, string Message, string Encoding, int Segments,
         int Characters, DateTimeOffset? SendAt);

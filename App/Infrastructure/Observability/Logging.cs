@@ -7,15 +7,39 @@ using Serilog.Formatting.Compact;
 namespace App.Infrastructure.Observability;
 
 /// <summary>
-/// Serilog for the whole app: request logging (route, status, elapsed, tenant), compact JSON outside Development,
-/// and a redaction pass so that API keys, operator keys, bearer tokens, Twilio signatures and tokens never reach a sink.
-/// Sinks registered in DI (tests capture logs that way) receive the same redacted events.
+/// Serilog for the whole app: request logging (route, status, elapsed, tenant), console lines as compact JSON or as
+/// readable text (see <see cref="ChooseConsoleFormat"/>), and a redaction pass so that API keys, operator keys, bearer
+/// tokens, Twilio signatures and tokens never reach a sink. Sinks registered in DI (tests capture logs that way)
+/// receive the same redacted events.
 /// </summary>
 public static partial class Logging
 {
+    public const string ConsoleFormatKey = "Logging:Console:Format";
+
+    public enum ConsoleFormat { Json, Text }
+
+    /// <summary>
+    /// <c>Logging:Console:Format</c>: <c>json</c>, <c>text</c> or <c>auto</c> (the default). Auto writes readable text
+    /// for a person, at a terminal or in Development, and JSON for log collectors: in a container and whenever the
+    /// output goes to a pipe or file.
+    /// </summary>
+    public static ConsoleFormat ChooseConsoleFormat(string? setting, bool isDevelopment, bool outputRedirected, bool inContainer) =>
+        setting?.Trim().ToLowerInvariant() switch
+        {
+            "json" => ConsoleFormat.Json,
+            "text" => ConsoleFormat.Text,
+            null or "" or "auto" => !inContainer && (isDevelopment || !outputRedirected) ? ConsoleFormat.Text : ConsoleFormat.Json,
+            _ => throw new InvalidOperationException($"{ConsoleFormatKey} is '{setting}'; use json, text or auto."),
+        };
+
     public static void AddAppLogging(this WebApplicationBuilder builder, bool toStandardError = false)
     {
-        var json = !builder.Environment.IsDevelopment();
+        var format = ChooseConsoleFormat(
+            builder.Configuration[ConsoleFormatKey],
+            builder.Environment.IsDevelopment(),
+            outputRedirected: toStandardError ? Console.IsErrorRedirected : Console.IsOutputRedirected,
+            // Microsoft's .NET container images set this.
+            inContainer: string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase));
         // The command line prints its answer on stdout, so its logs go to stderr.
         LogEventLevel? stderrFrom = toStandardError ? LogEventLevel.Verbose : null;
         // preserveStaticLogger: each app instance (several run side by side in tests) keeps its own pipeline.
@@ -32,7 +56,7 @@ public static partial class Logging
                 .Enrich.FromLogContext()
                 .Enrich.With<SecretRedaction>()
                 .ReadFrom.Services(services);
-            if (json) logger.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: stderrFrom);
+            if (format == ConsoleFormat.Json) logger.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: stderrFrom);
             else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture, standardErrorFromLevel: stderrFrom);
         });
     }

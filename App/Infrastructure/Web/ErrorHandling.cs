@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using App.Infrastructure.Observability;
 using App.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace App.Infrastructure.Web;
 
@@ -11,7 +13,7 @@ namespace App.Infrastructure.Web;
 /// malformed requests (bad JSON, wrong content type, bad route/query values), unknown routes and wrong methods,
 /// and unhandled exceptions (500 with a correlation id, recorded in error_log, no internals in the body).
 /// </summary>
-public static class ErrorHandling
+public static partial class ErrorHandling
 {
     public static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 
@@ -21,6 +23,8 @@ public static class ErrorHandling
         {
             StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
             ExceptionHandler = HandleExceptionAsync,
+            // A client's mistake (bad body, expected refusal) is answered, not an error of ours worth a stack trace.
+            SuppressDiagnosticsCallback = diagnostics => diagnostics.Exception is ApiException or BadHttpRequestException,
         });
 
         app.UseStatusCodePages(async statusContext =>
@@ -48,7 +52,7 @@ public static class ErrorHandling
         var result = exception switch
         {
             ApiException api => Api.Error(api.Status, api.Code, api.Message, api.Details),
-            BadHttpRequestException bad => FromBadRequest(bad),
+            BadHttpRequestException bad => FromBadRequest(context, bad),
             _ => null,
         };
 
@@ -72,19 +76,67 @@ public static class ErrorHandling
         await result.ExecuteAsync(context);
     }
 
-    private static IResult FromBadRequest(BadHttpRequestException bad)
+    private static IResult FromBadRequest(HttpContext context, BadHttpRequestException bad)
     {
-        var json = bad.InnerException as JsonException;
-        return bad.StatusCode switch
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            StatusCodes.Status415UnsupportedMediaType => Api.Error(415, ErrorCodes.UnsupportedMediaType,
-                "The request's content type is not supported here; send application/json."),
-            StatusCodes.Status413PayloadTooLarge => Api.Error(413, ErrorCodes.PayloadTooLarge, "The request body is too large."),
-            _ when json is not null => Api.Error(400, ErrorCodes.InvalidJson, "The request body is not valid JSON.",
-                new Dictionary<string, object?> { ["path"] = json.Path, ["line"] = json.LineNumber }),
-            _ => Api.Error(bad.StatusCode, ErrorCodes.BadRequest, Sanitise(bad.Message)),
-        };
+            return Api.Error(415, ErrorCodes.UnsupportedMediaType, "The request's content type is not supported here; send application/json.");
+        }
+
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge) return Api.Error(413, ErrorCodes.PayloadTooLarge, "The request body is too large.");
+
+        if (bad.InnerException is JsonException json)
+        {
+            var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+            var bodyType = endpoint?.Metadata.OfType<IAcceptsMetadata>().Select(m => m.RequestType).LastOrDefault(t => t is not null);
+            var error = JsonBodyErrors.From(json, bodyType, Json.Options);
+            return Api.Error(error.Status, error.Code, error.Message, error.Details);
+        }
+
+        if (bad.Message.Contains("no body was provided", StringComparison.Ordinal))
+        {
+            return Api.Error(400, ErrorCodes.BadRequest, "The request body is empty: send a JSON object.");
+        }
+
+        if (QueryBindingFailure(context, bad.Message) is { } failure)
+        {
+            return Api.Error(400, ErrorCodes.ValidationError, $"'{failure.Field}' {failure.Expected}.",
+                new Dictionary<string, string[]> { [failure.Field] = [failure.Expected] });
+        }
+
+        return Api.Error(bad.StatusCode, ErrorCodes.BadRequest, Sanitise(bad.Message));
     }
+
+    /// <summary>
+    /// A query parameter whose value does not convert (<c>?page=abc</c>, <c>?from=yesterday</c>) is a validation error
+    /// on that parameter. ASP.NET reports it as <c>Failed to bind parameter "Nullable&lt;int&gt; page" from "abc".</c>; route values
+    /// that do not convert stay a plain 400.
+    /// </summary>
+    private static (string Field, string Expected)? QueryBindingFailure(HttpContext context, string message)
+    {
+        var match = BindingFailure().Match(message);
+        if (!match.Success) return null;
+        var name = match.Groups["name"].Value;
+        var field = context.Request.Query.Keys.FirstOrDefault(key =>
+            string.Equals(key, name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(key, Validation.ToSnakeCase(name), StringComparison.OrdinalIgnoreCase));
+        if (field is null) return null;
+        var type = match.Groups["type"].Value;
+        if (type.StartsWith("Nullable<", StringComparison.Ordinal)) type = type["Nullable<".Length..^1];
+        var expected = type.TrimEnd('?') switch
+        {
+            "int" or "long" or "short" or "byte" or "uint" or "ulong" => "must be a whole number",
+            "decimal" or "double" or "float" => "must be a number",
+            "bool" => "must be true or false",
+            "DateOnly" => "must be an ISO-8601 date such as 2026-01-31",
+            "DateTimeOffset" or "DateTime" => "must be an ISO-8601 date/time such as 2026-01-31T09:30:00Z",
+            _ => "has the wrong type",
+        };
+        return (Validation.ToSnakeCase(field), expected);
+    }
+
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from ".*"\.$""", RegexOptions.Singleline)]
+    private static partial Regex BindingFailure();
 
     // ASP.NET's binding messages name the parameter and the expected type; they never contain the value, which is safe to show.
     private static string Sanitise(string message) =>

@@ -21,8 +21,7 @@ public static class RequestBody
             }
             catch (JsonException error)
             {
-                throw new ApiException(400, ErrorCodes.InvalidJson, "The request body is not valid JSON.",
-                    new Dictionary<string, object?> { ["path"] = error.Path, ["line"] = error.LineNumber });
+                throw JsonBodyErrors.From(error, typeof(T), Json.Options);
             }
         }
 
@@ -50,7 +49,7 @@ public static class RequestBody
             }
             catch (JsonException error)
             {
-                throw new ApiException(400, ErrorCodes.BadRequest, $"A form field has the wrong type ({error.Path?.TrimStart('$', '.')}).");
+                throw JsonBodyErrors.From(error, typeof(T), Json.Options);
             }
         }
 

@@ -20,9 +20,6 @@ namespace App.Twilio.Simulator;
 public sealed class CallLifecycle(
     SimulatorEngine engine, SimulatorLedger ledger, SimulatorHttp http, SimulatedAccounts accounts, IOptions<SimulatorOptions> options)
 {
-    /// <summary>Price of each started minute of a completed call.</summary>
-    public const decimal PricePerMinute = 0.0130m;
-
     /// <summary>Characters of <c>&lt;Say&gt;</c> text spoken per second in the duration estimate.</summary>
     public const int CharactersPerSecond = 15;
 
@@ -97,13 +94,13 @@ public sealed class CallLifecycle(
 
             await Task.Delay(delay, cancellationToken);
             var duration = EstimateDuration(outcome.SpokenCharacters, outcome.Plays);
-            var minutes = (duration + 59) / 60;
+            var minutes = SimulatorOptions.StartedMinutes(duration);
             call = Update(c => c with
             {
                 Status = "completed",
                 EndTime = answeredAt.AddSeconds(duration),
                 Duration = SimulatorWire.Number(duration),
-                Price = SimulatorWire.Money(-PricePerMinute * minutes, 4),
+                Price = owner.Options.Value.CallPrice(duration),
                 PriceUnit = "USD",
             });
             if (call is null) return;

@@ -26,7 +26,7 @@ public static class InboundHooks
 
     public static async Task<IResult> SmsAsync(
         string tenantId, InboundSmsRequest request, ClaimsPrincipal user, TwilioAccounts twilioAccounts, SimulatedAccounts accounts,
-        SimulatorLedger ledger, SimulatorHttp http, PublicUrls urls, CancellationToken cancellationToken)
+        SimulatorLedger ledger, SimulatorHttp http, PublicUrls urls, Microsoft.Extensions.Options.IOptions<SimulatorOptions> options, CancellationToken cancellationToken)
     {
         var account = await FindAsync(tenantId, user, twilioAccounts, cancellationToken);
         if (account is null) return Api.NotFound("tenant");
@@ -56,6 +56,8 @@ public static class InboundHooks
             Direction = "inbound",
             NumSegments = segments,
             NumMedia = "0",
+            // Twilio charges received messages per segment as well.
+            Price = options.Value.SmsPrice(SmsSegments.Count(body).Segments),
             PriceUnit = "USD",
             DateCreated = now,
             DateUpdated = now,

@@ -11,9 +11,6 @@ namespace App.Twilio.Simulator;
 public sealed class MessageLifecycle(
     SimulatorEngine engine, SimulatorLedger ledger, SimulatorHttp http, SimulatedAccounts accounts, IOptions<SimulatorOptions> options)
 {
-    /// <summary>What one segment costs in the simulator (Twilio's US long-code price is of this order).</summary>
-    public const decimal PricePerSegment = 0.00790m;
-
     public const int UnreachableHandset = 30003;
     public const int UnknownError = 30008;
 
@@ -58,7 +55,8 @@ public sealed class MessageLifecycle(
             {
                 Status = "sent",
                 DateSent = DateTimeOffset.UtcNow,
-                Price = SimulatorWire.Money(-PricePerSegment * Math.Max(1, m.NumSegmentsValue ?? 1), 5),
+                // Twilio prices a message once it is sent, per segment; the callbacks never carry the price.
+                Price = options.Value.SmsPrice(m.NumSegmentsValue ?? 1),
                 PriceUnit = "USD",
             }))
         {

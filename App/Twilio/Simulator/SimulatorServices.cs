@@ -19,7 +19,26 @@ public sealed class SimulatorOptions
     [Range(10, 1_000_000)]
     public int MaxStoredItems { get; set; } = 10_000;
 
+    /// <summary>
+    /// <c>Twilio:Simulator:SmsPricePerSegment</c>: USD charged per segment of a sent (or received) message, written as
+    /// Twilio does, a negative <c>price</c> such as <c>"-0.00790"</c>. Of the order of Twilio's US long-code price.
+    /// </summary>
+    [Range(typeof(decimal), "0", "100")]
+    public decimal SmsPricePerSegment { get; set; } = 0.0079m;
+
+    /// <summary><c>Twilio:Simulator:CallPricePerMinute</c>: USD per started minute of an answered outbound call.</summary>
+    [Range(typeof(decimal), "0", "100")]
+    public decimal CallPricePerMinute { get; set; } = 0.014m;
+
     public TimeSpan StepDelay => TimeSpan.FromMilliseconds(StepDelayMs);
+
+    /// <summary>Twilio's price of a message of this many segments: negative, five decimals, as a string.</summary>
+    public string SmsPrice(int segments) => SimulatorWire.Money(-SmsPricePerSegment * Math.Max(1, segments), 5);
+
+    /// <summary>Twilio's price of an answered call lasting this many seconds: each started minute counts in full.</summary>
+    public string CallPrice(int durationSeconds) => SimulatorWire.Money(-CallPricePerMinute * StartedMinutes(durationSeconds), 5);
+
+    public static int StartedMinutes(int durationSeconds) => Math.Max(1, (durationSeconds + 59) / 60);
 }
 
 public static class SimulatorServices
