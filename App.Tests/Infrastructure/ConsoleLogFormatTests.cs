@@ -74,6 +74,7 @@ public sealed class ConsoleLogFormatTests : IDisposable
         start.Environment["App__DataDirectory"] = _dataDirectory;
         start.Environment["App__SeedDemoTenant"] = "false";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["App__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)); // Production needs one
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
         start.Environment.Remove("DOTNET_RUNNING_IN_CONTAINER");
         if (format is not null) start.Environment["Logging__Console__Format"] = format;
