@@ -19,6 +19,10 @@ RUN dotnet publish App/App.csproj -c Release -o /out --no-restore -p:SkipSpaBuil
 
 # 3. runtime: ASP.NET runtime only, non-root, data on the /data volume
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# mdbtools: `dotnet App.dll legacy import` reads the legacy Access file with it
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends mdbtools \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out ./
 RUN mkdir -p /data && chown app:app /data

@@ -1,5 +1,6 @@
 using App.Features.Audit;
 using App.Features.Auth;
+using App.Features.Legacy;
 using App.Features.Ops;
 using App.Features.Tenants;
 using App.Infrastructure.Web;
@@ -11,8 +12,9 @@ using Scalar.AspNetCore;
 
 if (args is ["health-check", var healthUrl]) return await HealthCheckCommand.RunAsync(healthUrl);
 
-var isCommandLine = TenantCli.Handles(args);
-var builder = WebApplication.CreateBuilder(args);
+var isCommandLine = TenantCli.Handles(args) || LegacyCli.Handles(args);
+// The import's own switches (--files, --dry-run, ...) are not configuration: it is configured by environment variables only.
+var builder = WebApplication.CreateBuilder(LegacyCli.Handles(args) ? [] : args);
 builder.AddAppLogging(toStandardError: isCommandLine);
 builder.Services.AddAppServices(builder.Configuration);
 builder.Services.AddUsersAndAudit(builder.Configuration);
@@ -21,6 +23,8 @@ builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).
 var app = builder.Build();
 app.Services.PrepareDatabase();
 
+if (LegacyCli.Handles(args))
+    return await LegacyCli.RunAsync(args, app.Services, Console.Out, Console.Error);
 if (isCommandLine)
     return await TenantCli.RunAsync(args, app.Services, Console.Out, Console.Error);
 
