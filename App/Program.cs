@@ -21,7 +21,8 @@ builder.Services.AddUsersAndAudit(builder.Configuration);
 builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).Assembly));
 
 var app = builder.Build();
-app.Services.PrepareDatabase();
+// A dry run of the legacy import writes nothing, not even start-up migrations or planner statistics.
+if (!LegacyCli.IsDryRun(args)) app.Services.PrepareDatabase();
 
 if (LegacyCli.Handles(args))
     return await LegacyCli.RunAsync(args, app.Services, Console.Out, Console.Error);

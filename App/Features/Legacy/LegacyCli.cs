@@ -25,6 +25,8 @@ public static class LegacyCli
 
     public static bool Handles(string[] args) => args.Length > 0 && args[0] == "legacy";
 
+    public static bool IsDryRun(string[] args) => Handles(args) && args.Contains("--dry-run");
+
     public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter stdout, TextWriter stderr)
     {
         var tenant = Option(args, "--tenant");

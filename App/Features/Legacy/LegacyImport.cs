@@ -125,6 +125,7 @@ public sealed partial class LegacyImport(Db db, SecretProtector secrets, FileSto
         foreach (var table in LegacySource.TableNames.Where(t => !source.Has(t)))
             report.Add(table, null, "missing_table", $"The Access file has no {table} table; nothing of it was imported.");
 
+        if (options.DryRun) await EnsureDatabaseIsCurrentAsync(ct);
         await using var connection = await db.OpenAsync(ct);
         var plan = new Plan();
         var clock = new LocalClock(options.TimeZone, report);
@@ -147,6 +148,23 @@ public sealed partial class LegacyImport(Db db, SecretProtector secrets, FileSto
         directory.Invalidate();
         voiceLists.Invalidate(tenantId);
         return report;
+    }
+
+    /// <summary>A dry run cannot create or migrate the database (that would be writing): it needs one App has prepared.</summary>
+    private async Task EnsureDatabaseIsCurrentAsync(CancellationToken ct)
+    {
+        var latest = Migrator.Embedded().Max(m => m.Version);
+        var current = 0L;
+        if (File.Exists(db.FilePath))
+        {
+            await using var connection = await db.OpenAsync(ct);
+            current = await connection.ExecuteScalarAsync<long>(
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations') THEN (SELECT COALESCE(MAX(version), 0) FROM schema_migrations) ELSE 0 END");
+        }
+
+        if (current < latest)
+            throw new LegacyImportException($"The database {db.FilePath} is missing or not up to date, and a dry run changes nothing: " +
+                                            "start App (or run the import without --dry-run) once first.");
     }
 
     // ------------------------------------------------------------------ tenant
