@@ -26,6 +26,10 @@ RUN tar -C /usr/local/bin -xzf /tmp/litestream.tar.gz litestream && /usr/local/b
 
 # 3. runtime: ASP.NET runtime only, non-root, data on the /data volume
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# mdbtools: `dotnet App.dll legacy import` reads the legacy Access file with it
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends mdbtools \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out ./
 COPY --from=litestream /usr/local/bin/litestream /usr/local/bin/litestream

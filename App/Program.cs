@@ -1,5 +1,6 @@
 using App.Features.Audit;
 using App.Features.Auth;
+using App.Features.Legacy;
 using App.Features.Ops;
 using App.Features.Ops.Backups;
 using App.Features.Tenants;
@@ -13,8 +14,9 @@ using Scalar.AspNetCore;
 
 if (args is ["health-check", var healthUrl]) return await HealthCheckCommand.RunAsync(healthUrl);
 
-var isCommandLine = TenantCli.Handles(args) || BackupCli.Handles(args);
-var builder = WebApplication.CreateBuilder(args);
+var isCommandLine = TenantCli.Handles(args) || BackupCli.Handles(args) || LegacyCli.Handles(args);
+// The import's own switches (--files, --dry-run, ...) are not configuration: it is configured by environment variables only.
+var builder = WebApplication.CreateBuilder(LegacyCli.Handles(args) ? [] : args);
 builder.AddAppLogging(toStandardError: isCommandLine);
 if (BackupCli.IsRestore(args)) return await BackupCli.RestoreAsync(args, builder.Configuration, Console.Out, Console.Error);
 builder.Services.AddAppServices(builder.Configuration);
@@ -24,7 +26,8 @@ builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).
 var app = builder.Build();
 try
 {
-    app.Services.PrepareDatabase();
+    // A dry run of the legacy import writes nothing, not even start-up migrations or planner statistics.
+    if (!LegacyCli.IsDryRun(args)) app.Services.PrepareDatabase();
 }
 catch (MigrationMismatchException mismatch)
 {
@@ -32,6 +35,8 @@ catch (MigrationMismatchException mismatch)
     return 2;
 }
 
+if (LegacyCli.Handles(args))
+    return await LegacyCli.RunAsync(args, app.Services, Console.Out, Console.Error);
 if (isCommandLine)
 {
     return BackupCli.Handles(args)

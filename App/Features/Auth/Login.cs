@@ -22,7 +22,10 @@ public static class Login
 
     public sealed record Response(string Token, DateTimeOffset ExpiresAt, SignedInUser User);
 
-    public sealed record SignedInUser(long Id, string Username, string DisplayName, bool IsAdmin, IReadOnlyList<string> Permissions);
+    /// <param name="MustChangePassword">True for an account whose (imported) password breaks today's policy: it signs in, and
+    /// should be sent to choose a new password straight away.</param>
+    public sealed record SignedInUser(long Id, string Username, string DisplayName, bool IsAdmin, IReadOnlyList<string> Permissions,
+        bool MustChangePassword = false);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -44,10 +47,11 @@ public static class Login
         public bool IsAdmin { get; init; }
         public bool IsActive { get; init; }
         public string SessionStamp { get; init; } = "";
+        public bool MustChangePassword { get; init; }
     }
 
     private const string UserSql = """
-        SELECT u.id, u.username, u.display_name, u.password_hash, u.permissions, u.is_admin, u.is_active, u.session_stamp
+        SELECT u.id, u.username, u.display_name, u.password_hash, u.permissions, u.is_admin, u.is_active, u.session_stamp, u.must_change_password
         FROM users u JOIN tenants t ON t.id = u.tenant_id
         WHERE u.tenant_id = @TenantId AND u.username = @Username AND t.is_active = 1
         """;
@@ -101,6 +105,7 @@ public static class Login
         http.Items[AuditItems.EntityId] = user.Id.ToString(CultureInfo.InvariantCulture);
         return Api.Ok(new Response(token, DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds()),
             new SignedInUser(user.Id, user.Username, user.DisplayName, user.IsAdmin,
-                SessionTokenReader.EffectivePermissions(user.Permissions, user.IsAdmin))), "Signed in.");
+                SessionTokenReader.EffectivePermissions(user.Permissions, user.IsAdmin), user.MustChangePassword)),
+            user.MustChangePassword ? "Signed in. This account must choose a new password." : "Signed in.");
     }
 }

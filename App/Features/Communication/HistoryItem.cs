@@ -8,7 +8,7 @@ public class HistoryItem
     public const string Columns = """
         id, network_type, direction, to_number, from_number, message_content, twilio_sid, status, error_code, error_message,
         CAST(cost_amount AS REAL) AS cost_value, cost_currency, duration_seconds, segments, encoding, answered_by, voice_message_id, send_at, sent_at,
-        created_by, client_id, created_at, updated_at
+        created_by, client_id, created_at, updated_at, legacy_id IS NOT NULL AS imported
         """;
 
     public long Id { get; init; }
@@ -41,6 +41,9 @@ public class HistoryItem
     public string? ClientId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Brought over from the legacy application by <c>legacy import</c>: history only, never sent again.</summary>
+    public bool Imported { get; init; }
 
     /// <summary>Twilio's error code in words, for people reading the log.</summary>
     public string? ErrorDescription => TwilioErrorCodes.Describe(ErrorCode);

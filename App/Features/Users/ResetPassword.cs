@@ -16,7 +16,7 @@ public static class ResetPassword
     public sealed record Request(string? Password);
 
     private const string Sql = $"""
-        UPDATE users SET password_hash = @PasswordHash, session_stamp = @NewStamp, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+        UPDATE users SET password_hash = @PasswordHash, session_stamp = @NewStamp, must_change_password = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
         WHERE id = @Id AND tenant_id = @TenantId
         RETURNING {GetUser.Columns}
         """;

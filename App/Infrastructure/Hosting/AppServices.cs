@@ -76,6 +76,7 @@ public static class AppServices
         services.AddHostedService<HistorySearchIndexer>();
         services.AddFiles();
         services.AddSingleton<VoiceMessageListCache>();
+        services.AddSingleton<App.Features.Legacy.LegacyImport>();
         services.AddTenantRateLimits(configuration);
         services.AddAppOpenApi();
         services.AddBackups(configuration);

@@ -111,7 +111,7 @@ public sealed class OutboxWorker(
 
     /// <summary>
     /// Rows still not final after Outbox:StaleAfterSeconds, and finished billable rows still without a cost, are
-    /// re-fetched from Twilio within the tenant's pacing.
+    /// re-fetched from Twilio within the tenant's pacing. History brought over by the legacy import is never re-fetched.
     /// </summary>
     public async Task<int> ReconcileStaleRowsAsync(CancellationToken cancellationToken)
     {
@@ -121,12 +121,12 @@ public sealed class OutboxWorker(
         {
             stale = (await connection.QueryAsync<StaleRow>("""
                 SELECT id, tenant_id, network_type, twilio_sid FROM communication_log
-                WHERE status_rank < 4 AND twilio_sid IS NOT NULL AND direction = 'outbound' AND updated_at < @staleCutoff
+                WHERE status_rank < 4 AND twilio_sid IS NOT NULL AND direction = 'outbound' AND updated_at < @staleCutoff AND legacy_id IS NULL
                 UNION
                 SELECT id, tenant_id, network_type, twilio_sid FROM communication_log
                 WHERE cost_amount IS NULL AND twilio_sid IS NOT NULL AND status_rank >= 4 AND direction = 'outbound'
                   AND status IN ('sent', 'delivered', 'undelivered', 'read', 'completed')
-                  AND updated_at < @costCutoff AND updated_at > @costWindow
+                  AND updated_at < @costCutoff AND updated_at > @costWindow AND legacy_id IS NULL
                 LIMIT 50
                 """, new
             {
