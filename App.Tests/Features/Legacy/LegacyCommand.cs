@@ -40,7 +40,7 @@ public sealed class LegacyCommand(string dataDirectory)
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["App__DataDirectory"] = dataDirectory;
         start.Environment["Auth__BcryptWorkFactor"] = "4";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing"; // as the test hosts, so both open the key ring with the same development master key
         if (PathOverride is not null) start.Environment["PATH"] = PathOverride;
         else if (ToolsDirectory is not null) start.Environment["PATH"] = ToolsDirectory + ":" + Environment.GetEnvironmentVariable("PATH");
         start.WorkingDirectory = Path.GetDirectoryName(RepoPaths.AppDll)!;
