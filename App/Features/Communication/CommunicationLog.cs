@@ -1,15 +1,68 @@
+using App.Infrastructure.Database;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Communication;
 
 /// <summary>
-/// Status changes of a communication_log row, from any source (the outbox, Twilio callbacks, reconciliation, a
+/// The one place communication_log rows and their status_events are written. A row is inserted with its first status
+/// event (<see cref="InsertAsync"/>); every later change, from any source (the outbox, Twilio callbacks, reconciliation, a
 /// status refresh). Each change is recorded once in status_events (its dedupe key makes repeats no-ops) and moves
 /// the row only forward (DECISIONS 14).
 /// </summary>
 public static class CommunicationLog
 {
+    /// <summary>A new row: an accepted send (outbound) or a message or call Twilio told us about (inbound, with its SID).</summary>
+    public sealed record NewRow(
+        string TenantId,
+        string Channel,
+        string Direction,
+        string To,
+        string From,
+        string? Content,
+        string Status,
+        string? TwilioSid = null,
+        int? Segments = null,
+        string? Encoding = null,
+        string? XmlFileName = null,
+        long? VoiceMessageId = null,
+        DateTimeOffset? SendAt = null,
+        string? CreatedBy = null,
+        string? ClientId = null);
+
+    /// <summary>
+    /// Inserts the row and its first status event (source <paramref name="eventSource"/>; the event key defaults to
+    /// "{channel}:log{id}:{status}"). Null when a row with the same Twilio SID is already there: a repeated callback.
+    /// Runs on the write batch thousands of times a second, hence the prepared statements.
+    /// </summary>
+    public static Task<long?> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, NewRow row, string eventSource,
+        string? eventKey = null)
+    {
+        var logId = PreparedStatements.ExecuteScalar<long?>(connection, transaction, """
+            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, status, status_rank,
+                                           twilio_sid, segments, encoding, xml_filename, voice_message_id, send_at, created_by, client_id)
+            VALUES (@TenantId, @Channel, @Direction, @To, @From, @Content, @Status, @Rank,
+                    @TwilioSid, @Segments, @Encoding, @XmlFileName, @VoiceMessageId, @SendAt, @CreatedBy, @ClientId)
+            ON CONFLICT (tenant_id, twilio_sid) WHERE twilio_sid IS NOT NULL DO NOTHING
+            RETURNING id
+            """, new
+        {
+            row.TenantId, row.Channel, row.Direction, row.To, row.From, row.Content, row.Status,
+            Rank = Math.Max(0, Statuses.Rank(row.Channel, row.Status)),
+            row.TwilioSid, row.Segments, row.Encoding, row.XmlFileName, row.VoiceMessageId,
+            SendAt = row.SendAt is { } at ? Db.Timestamp(at) : null, row.CreatedBy, row.ClientId,
+        });
+        if (logId is { } id)
+        {
+            PreparedStatements.Execute(connection, transaction, """
+                INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@id, @Status, @eventSource, @key)
+                ON CONFLICT (dedupe_key) DO NOTHING
+                """, new { id, row.Status, eventSource, key = eventKey ?? $"{row.Channel}:log{id}:{row.Status}" });
+        }
+
+        return Task.FromResult(logId);
+    }
+
     public sealed record StatusChange(
         string Status,
         string Source,

@@ -57,22 +57,12 @@ public static class SmsWebhook
     {
         var from = request["From"] ?? "";
         var body = request["Body"] ?? "";
-        var inserted = await connection.ExecuteScalarAsync<long?>("""
-            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, twilio_sid,
-                                           status, status_rank, segments)
-            VALUES (@tenantId, 'sms', 'inbound', @to, @from, @body, @messageSid, 'received', 4, @segments)
-            ON CONFLICT (tenant_id, twilio_sid) WHERE twilio_sid IS NOT NULL DO NOTHING
-            RETURNING id
-            """, new
-        {
-            tenantId, to = request["To"] ?? "", from, body, messageSid,
-            segments = int.TryParse(request["NumSegments"], CultureInfo.InvariantCulture, out var segments) ? segments : (int?)null,
-        }, transaction);
+        var segments = int.TryParse(request["NumSegments"], CultureInfo.InvariantCulture, out var count) ? count : (int?)null;
+        var inserted = await CommunicationLog.InsertAsync(connection, transaction,
+            new CommunicationLog.NewRow(tenantId, "sms", "inbound", request["To"] ?? "", from, body, Statuses.Received,
+                TwilioSid: messageSid, Segments: segments),
+            "callback", eventKey: $"sms:{messageSid}:received");
         if (inserted is null) return; // a repeated delivery of the same inbound message
-
-        await connection.ExecuteAsync(
-            "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@inserted, 'received', 'callback', @key)",
-            new { inserted, key = $"sms:{messageSid}:received" }, transaction);
 
         switch (OptOutList.Classify(body))
         {

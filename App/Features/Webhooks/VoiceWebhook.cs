@@ -75,23 +75,11 @@ public static class VoiceWebhook
         var greeting = TenantSettings.Parse(tenant.Settings).InboundGreeting;
         if (string.IsNullOrWhiteSpace(greeting)) greeting = DefaultGreeting(tenant.Name);
 
-        var inserted = await connection.ExecuteScalarAsync<long?>("""
-            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, twilio_sid, status, status_rank)
-            VALUES (@tenantId, 'call', 'inbound', @to, @from, @greeting, @callSid, @status, @rank)
-            ON CONFLICT (tenant_id, twilio_sid) WHERE twilio_sid IS NOT NULL DO NOTHING
-            RETURNING id
-            """, new
-        {
-            tenantId, to = request["To"] ?? "", from = request["From"] ?? "", greeting, callSid,
-            status = string.IsNullOrEmpty(status) ? "ringing" : status,
-            rank = Math.Max(0, Statuses.CallRank(string.IsNullOrEmpty(status) ? "ringing" : status)),
-        }, transaction);
-        if (inserted is not null)
-        {
-            await connection.ExecuteAsync(
-                "INSERT INTO status_events (log_id, status, source, dedupe_key) VALUES (@inserted, @status, 'callback', @key) ON CONFLICT DO NOTHING",
-                new { inserted, status = string.IsNullOrEmpty(status) ? "ringing" : status, key = $"call:{callSid}:inbound" }, transaction);
-        }
+        // A repeated delivery of the same inbound call finds its row already there and is answered the same way.
+        await CommunicationLog.InsertAsync(connection, transaction,
+            new CommunicationLog.NewRow(tenantId, "call", "inbound", request["To"] ?? "", request["From"] ?? "", greeting,
+                string.IsNullOrEmpty(status) ? "ringing" : status, TwilioSid: callSid),
+            "callback", eventKey: $"call:{callSid}:inbound");
 
         var twiml = new VoiceResponse()
             .Say(greeting, voice: "Polly.Joanna-Neural", language: "en-US")

@@ -20,8 +20,14 @@ public static class PreparedStatements
     public static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, object parameters) =>
         Bind(connection, transaction, sql, parameters).ExecuteNonQuery();
 
-    public static T ExecuteScalar<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, object parameters) =>
-        (T)Convert.ChangeType(Bind(connection, transaction, sql, parameters).ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The first column of the first row; default (null for a nullable T) when there is no row or it is NULL.</summary>
+    public static T ExecuteScalar<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, object parameters)
+    {
+        var value = Bind(connection, transaction, sql, parameters).ExecuteScalar();
+        if (value is null or DBNull) return default!;
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return (T)Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static SqliteCommand Bind(SqliteConnection connection, SqliteTransaction transaction, string sql, object parameters)
     {

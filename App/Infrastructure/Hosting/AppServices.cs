@@ -1,4 +1,5 @@
 using App.Features.Communication;
+using App.Features.Sending;
 using App.Features.Communication.Outbox;
 using App.Features.Files;
 using App.Features.Ops.Backups;
@@ -73,6 +74,7 @@ public static class AppServices
         services.AddTwilio(configuration);
         services.AddTwilioSimulator(configuration);
         services.AddOutbox(configuration);
+        services.AddSending();
         services.AddHostedService<HistorySearchIndexer>();
         services.AddFiles();
         services.AddSingleton<VoiceMessageListCache>();

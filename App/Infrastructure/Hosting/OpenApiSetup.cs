@@ -1,3 +1,5 @@
+using System.Globalization;
+using App.Infrastructure.Web;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -51,6 +53,17 @@ public static class OpenApiSetup
                 };
                 document.Security ??= [];
                 document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var outcomes = context.Description.ActionDescriptor.EndpointMetadata.OfType<ErrorOutcome>();
+                foreach (var status in outcomes.GroupBy(o => o.Status))
+                {
+                    if (operation.Responses?.TryGetValue(status.Key.ToString(CultureInfo.InvariantCulture), out var response) != true) continue;
+                    response!.Description = string.Join("; ", status.Select(o => $"{o.Code}: {o.When}"));
+                }
+
                 return Task.CompletedTask;
             });
         });

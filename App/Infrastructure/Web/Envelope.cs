@@ -84,6 +84,11 @@ public static class ErrorCodes
     public const string TwilioError = "TWILIO_ERROR";
     public const string InternalError = "INTERNAL_ERROR";
     public const string ShuttingDown = "SHUTTING_DOWN";
+
+    // The send endpoints' own refusals.
+    public const string OptedOut = "OPTED_OUT";
+    public const string TwilioNotConfigured = "TWILIO_NOT_CONFIGURED";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Metadata;
 namespace App.Infrastructure.Web;
 
 /// <summary>Declares the envelope shapes an endpoint answers with, so /openapi/v1.json describes them.</summary>
@@ -16,4 +17,22 @@ public static class OpenApiResponses
             builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ErrorEnvelope), ["application/json"]));
         return builder;
     }
+
+    /// <summary>
+    /// One refusal this endpoint really gives: its status and error code, and when. The OpenAPI document lists them in
+    /// the description of that status, so that clients generated from it know which codes to handle where.
+    /// </summary>
+    public static TBuilder Refuses<TBuilder>(this TBuilder builder, int status, string code, string when) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            endpoint.Metadata.Add(new ErrorOutcome(status, code, when));
+            if (!endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Any(m => m.StatusCode == status))
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ErrorEnvelope), ["application/json"]));
+        });
+        return builder;
+    }
 }
+
+/// <summary>A refusal declared with <see cref="OpenApiResponses.Refuses"/>.</summary>
+public sealed record ErrorOutcome(int Status, string Code, string When);

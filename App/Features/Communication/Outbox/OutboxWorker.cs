@@ -1,3 +1,4 @@
+using App.Features.Sending;
 using App.Infrastructure.Database;
 using App.Twilio;
 using Dapper;

@@ -3,7 +3,7 @@ using App.Tests.Support;
 using App.Twilio.Simulator;
 using Dapper;
 
-namespace App.Tests.Features.Calls;
+namespace App.Tests.Features.Sending;
 
 /// <summary>Calls through the outbox, the real Twilio client and the simulator, which fetches our TwiML and audio.</summary>
 public sealed class CallEndToEndTests(KestrelAppFactory factory) : IClassFixture<KestrelAppFactory>

@@ -3,7 +3,7 @@ using System.Xml.Linq;
 using App.Tests.Support;
 using Dapper;
 
-namespace App.Tests.Features.Calls;
+namespace App.Tests.Features.Sending;
 
 /// <summary>Accepting a call into the outbox (the worker is off here; calls end to end are in CallEndToEndTests).</summary>
 public sealed class SendCallTests(AppFactory factory) : IClassFixture<AppFactory>

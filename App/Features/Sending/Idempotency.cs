@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using App.Infrastructure.Database;
 using App.Infrastructure.Web;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
-namespace App.Features.Communication;
+namespace App.Features.Sending;
 
 /// <summary>
 /// <c>Idempotency-Key</c> on the send endpoints (DECISIONS 13): the first answer is stored with the send, in the same
@@ -51,7 +52,7 @@ public static class Idempotency
     {
         if (stored.Endpoint != endpoint || stored.RequestHash != requestHash)
         {
-            return Api.Error(StatusCodes.Status409Conflict, "IDEMPOTENCY_KEY_REUSED",
+            return Api.Error(StatusCodes.Status409Conflict, ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was already used for a different request; use a new key for a new send.");
         }
 
@@ -60,18 +61,18 @@ public static class Idempotency
     }
 
     /// <summary>Stores the answer with the send; false when a concurrent request with the same key won the race.</summary>
-    public static async Task<bool> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, string key,
+    public static Task<bool> TrySaveAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, string key,
         string endpoint, string requestHash, int statusCode, object envelope)
     {
-        var inserted = await connection.ExecuteAsync("""
+        var inserted = PreparedStatements.Execute(connection, transaction, """
             INSERT INTO idempotency_keys (tenant_id, key, endpoint, request_hash, status_code, response_body)
             VALUES (@tenantId, @key, @endpoint, @requestHash, @statusCode, @body)
             ON CONFLICT (tenant_id, key) DO NOTHING
-            """, new { tenantId, key, endpoint, requestHash, statusCode, body = JsonSerializer.Serialize(envelope, Json.Options) }, transaction);
-        return inserted == 1;
+            """, new { tenantId, key, endpoint, requestHash, statusCode, body = JsonSerializer.Serialize(envelope, Json.Options) });
+        return Task.FromResult(inserted == 1);
     }
 
     public static Task<int> ForgetOlderThanAsync(SqliteConnection connection, DateTimeOffset cutoff) =>
         connection.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @cutoff",
-            new { cutoff = App.Infrastructure.Database.Db.Timestamp(cutoff) });
+            new { cutoff = Db.Timestamp(cutoff) });
 }

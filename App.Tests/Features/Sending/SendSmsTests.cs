@@ -3,7 +3,7 @@ using System.Text;
 using App.Tests.Support;
 using Dapper;
 
-namespace App.Tests.Features.Sms;
+namespace App.Tests.Features.Sending;
 
 /// <summary>Accepting an SMS into the outbox (the worker is off here; sending end to end is in SmsEndToEndTests).</summary>
 public sealed class SendSmsTests(AppFactory factory) : IClassFixture<AppFactory>

@@ -1,0 +1,44 @@
+using App.Infrastructure.Hosting;
+using App.Infrastructure.Tenancy;
+using App.Infrastructure.Web;
+using Carter;
+
+namespace App.Features.Sending;
+
+/// <summary>/api/communication/sms/send and /api/communication/voice/send: every way a tenant sends.</summary>
+public sealed class SendingModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/communication/sms/send", SendSms.Handle)
+            .WithSendOutcomes()
+            .WithTags("SMS")
+            .RequirePermission(Permissions.SendSms)
+            .Accepts<SendSms.Request>("application/json", "application/x-www-form-urlencoded")
+            .Returns<SendSms.Response>()
+            .WithSummary("Send an SMS: accepted into the outbox at once (status queued, or scheduled with send_at). " +
+                         "Send an Idempotency-Key header to make retries safe.");
+
+        app.MapPost("/api/communication/voice/send", SendCall.Handle)
+            .WithSendOutcomes()
+            .WithTags("Calls")
+            .RequirePermission(Permissions.SendVoice)
+            .Accepts<SendCall.Request>("application/json", "application/x-www-form-urlencoded")
+            .Returns<SendCall.Response>()
+            .WithSummary("Place a call that speaks a voice message (variables filled in): accepted into the outbox at once. " +
+                         "Send an Idempotency-Key header to make retries safe.");
+    }
+}
+
+internal static class SendEndpointConventions
+{
+    public static RouteHandlerBuilder WithSendOutcomes(this RouteHandlerBuilder endpoint) => endpoint
+        .RequireAuthorization()
+        .RequireRateLimiting(RateLimits.TenantPolicy)
+        .WithErrorResponses()
+        .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, "a field is missing or invalid (details name each one), or a variable has no value")
+        .Refuses(StatusCodes.Status409Conflict, ErrorCodes.OptedOut, "the recipient replied STOP; nothing was sent")
+        .Refuses(StatusCodes.Status409Conflict, ErrorCodes.IdempotencyKeyReused, "this Idempotency-Key was used for a different request")
+        .Refuses(StatusCodes.Status422UnprocessableEntity, ErrorCodes.TwilioNotConfigured, "the tenant has no Twilio credentials or sending number")
+        .Refuses(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ShuttingDown, "the server is restarting; retry with the same Idempotency-Key");
+}
