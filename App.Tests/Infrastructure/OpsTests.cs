@@ -77,6 +77,23 @@ public sealed class OpsTests(AppFactory factory) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_names_the_refusals_each_send_endpoint_really_gives()
+    {
+        var document = await (await factory.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync();
+
+        foreach (var path in new[] { "/api/communication/sms/send", "/api/communication/voice/send" })
+        {
+            var responses = document.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("responses");
+            var conflict = responses.GetProperty("409").GetProperty("description").GetString()!;
+            conflict.ShouldContain("OPTED_OUT");
+            conflict.ShouldContain("IDEMPOTENCY_KEY_REUSED");
+            responses.GetProperty("422").GetProperty("description").GetString()!.ShouldContain("TWILIO_NOT_CONFIGURED");
+            responses.GetProperty("503").GetProperty("description").GetString()!.ShouldContain("SHUTTING_DOWN");
+            responses.GetProperty("400").GetProperty("description").GetString()!.ShouldContain("VALIDATION_ERROR");
+        }
+    }
+
+    [Fact]
     public async Task Paths_outside_the_admin_UI_are_never_answered_with_the_SPA_page()
     {
         var client = factory.CreateClient();
