@@ -49,7 +49,8 @@ public static class UpdateFile
         RETURNING {FileRow.Columns}
         """;
 
-    public static async Task<IResult> Handle(long id, Request request, CurrentTenant tenant, Db db, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Handle(long id, Request request, CurrentTenant tenant, Db db, TenantDirectory directory, HttpContext http,
+        CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var before = await connection.QuerySingleOrDefaultAsync<FileRow>(FileRow.FindSql, new { id, tenantId = tenant.Id });
@@ -58,8 +59,7 @@ public static class UpdateFile
         string? callerNumber = null;
         if (!string.IsNullOrWhiteSpace(request.CallerNumber))
         {
-            var settings = TenantSettings.Parse(await connection.QuerySingleOrDefaultAsync<string?>(
-                "SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId = tenant.Id }));
+            var settings = await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings();
             var normalized = E164.Normalize(request.CallerNumber, settings.DefaultRegion);
             if (!normalized.IsValid) return Validation.Problem("caller_number", normalized.Error!);
             callerNumber = normalized.E164;

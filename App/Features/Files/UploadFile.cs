@@ -52,7 +52,7 @@ public static class UploadFile
         """;
 
     public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, [FromServices] FileStorage storage,
-        IOptions<FilesOptions> options, CancellationToken ct)
+        TenantDirectory directory, IOptions<FilesOptions> options, CancellationToken ct)
     {
         var maxBytes = options.Value.MaxUploadBytes;
         var boundary = Boundary(http.Request.ContentType);
@@ -90,7 +90,7 @@ public static class UploadFile
             if (!upload.HasFile) return Validation.Problem("file", "Attach the audio file in a multipart part named 'file'.");
 
             await using var connection = await db.OpenAsync(ct);
-            var fields = await ReadFieldsAsync(upload, tenant, connection);
+            var fields = await ReadFieldsAsync(upload, tenant, directory, ct);
             if (fields.Problem is { } problem) return problem;
 
             var probe = AudioProbe.ProbeFile(tempPath);
@@ -236,7 +236,7 @@ public static class UploadFile
 
     private sealed record Fields(string? Description, IReadOnlyList<string> Tags, string? CallerNumber, IResult? Problem);
 
-    private static async Task<Fields> ReadFieldsAsync(Upload upload, CurrentTenant tenant, System.Data.Common.DbConnection connection)
+    private static async Task<Fields> ReadFieldsAsync(Upload upload, CurrentTenant tenant, TenantDirectory directory, CancellationToken ct)
     {
         var description = string.IsNullOrWhiteSpace(upload.Description) ? null : upload.Description.Trim();
         if (description?.Length > MaxDescriptionLength)
@@ -248,8 +248,7 @@ public static class UploadFile
         string? callerNumber = null;
         if (!string.IsNullOrWhiteSpace(upload.CallerNumber))
         {
-            var settings = TenantSettings.Parse(await connection.QuerySingleOrDefaultAsync<string?>(
-                "SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId = tenant.Id }));
+            var settings = await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings();
             var normalized = E164.Normalize(upload.CallerNumber, settings.DefaultRegion);
             if (!normalized.IsValid) return new(null, [], null, Validation.Problem("caller_number", normalized.Error!));
             callerNumber = normalized.E164;

@@ -1,3 +1,4 @@
+using App.Twilio;
 using App.Infrastructure.Database;
 using App.Infrastructure.Security;
 using App.Infrastructure.Tenancy;
@@ -54,9 +55,6 @@ public static class GetProfile
         row.Id, row.Name, row.ApiKeyPrefix, row.TwilioSid,
         SecretProtector.Mask(secrets.Unprotect(row.TwilioTokenEncrypted)),
         row.TwilioApiKeySid, row.FromNumber, row.IsActive,
-        Simulated: IsSimulated(configuration),
+        Simulated: TwilioMode.IsSimulated(configuration),
         TenantSettings.Parse(row.Settings), row.CreatedAt, row.UpdatedAt);
-
-    public static bool IsSimulated(IConfiguration configuration) =>
-        !string.Equals(configuration["Twilio:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
 }

@@ -41,11 +41,9 @@ public static class GetUsage
         GROUP BY 1, 2, 3
         """;
 
-    public static async Task<IResult> Handle(DateOnly? from, DateOnly? to, CurrentTenant tenant, Db db, CancellationToken ct)
+    public static async Task<IResult> Handle(DateOnly? from, DateOnly? to, CurrentTenant tenant, Db db, TenantDirectory directory, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var settings = TenantSettings.Parse(await connection.QuerySingleOrDefaultAsync<string?>(
-            "SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId = tenant.Id }));
+        var settings = await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings();
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(settings.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
@@ -54,6 +52,7 @@ public static class GetUsage
         if (firstDay > lastDay) return Validation.Problem("from", "'from' must be on or before 'to'.");
         if (lastDay.DayNumber - firstDay.DayNumber > 366) return Validation.Problem("to", "The range can span at most 366 days.");
 
+        await using var connection = await db.OpenAsync(ct);
         var buckets = await connection.QueryAsync<HourBucket>(Sql, new
         {
             tenantId = tenant.Id,

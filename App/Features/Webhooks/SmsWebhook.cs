@@ -1,3 +1,4 @@
+using App.Twilio;
 using System.Globalization;
 using App.Features.Communication;
 using App.Infrastructure.Database;

@@ -1,3 +1,4 @@
+using App.Infrastructure.Hosting;
 using App.Features.Communication;
 using App.Twilio;
 using Microsoft.AspNetCore.Http.Features;
@@ -47,10 +48,7 @@ public static class TwilioWebhook
     /// </summary>
     public static string UrlAsTwilioSawIt(HttpContext context, IConfiguration configuration)
     {
-        var configured = configuration["App:PublicBaseUrl"];
-        var baseUrl = string.IsNullOrWhiteSpace(configured)
-            ? $"{context.Request.Scheme}://{context.Request.Host}"
-            : configured.TrimEnd('/');
+        var baseUrl = PublicUrls.OfRequest(context, configuration);
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(rawTarget) || !rawTarget.StartsWith('/'))
             rawTarget = context.Request.PathBase + context.Request.Path + context.Request.QueryString;

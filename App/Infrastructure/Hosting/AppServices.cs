@@ -130,8 +130,7 @@ public static class AppServices
         if (await provisioning.AnyAsync()) return;
 
         var demo = await provisioning.CreateAsync("Demo Dental", "demo");
-        var configured = configuration["App:PublicBaseUrl"];
-        var baseUrl = (string.IsNullOrWhiteSpace(configured) ? configuration["Urls"]?.Split(';')[0] ?? "http://localhost:5080" : configured).TrimEnd('/');
+        var baseUrl = services.GetRequiredService<PublicUrls>().BaseUrl;
         Console.WriteLine($"""
 
             ==> Created the demo tenant '{demo.Id}'. Its API key is shown only now:

@@ -14,8 +14,7 @@ public sealed class PublicUrls(IConfiguration configuration, IServer server)
     {
         get
         {
-            var configured = configuration["App:PublicBaseUrl"];
-            if (!string.IsNullOrWhiteSpace(configured)) return configured.TrimEnd('/');
+            if (Configured(configuration) is { } configured) return configured;
 
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? configuration["Urls"]?.Split(';')[0]
@@ -27,6 +26,16 @@ public sealed class PublicUrls(IConfiguration configuration, IServer server)
                 .TrimEnd('/');
         }
     }
+
+    /// <summary>
+    /// The base a request was made to: <c>App:PublicBaseUrl</c> when set, otherwise its scheme and host (after the
+    /// forwarded headers). What Twilio signed, when it calls a webhook.
+    /// </summary>
+    public static string OfRequest(HttpContext context, IConfiguration configuration) =>
+        Configured(configuration) ?? $"{context.Request.Scheme}://{context.Request.Host}";
+
+    private static string? Configured(IConfiguration configuration) =>
+        configuration["App:PublicBaseUrl"] is { } configured && !string.IsNullOrWhiteSpace(configured) ? configured.TrimEnd('/') : null;
 
     /// <summary>An absolute URL for an app path such as "/webhooks/twilio/acme/sms".</summary>
     public string For(string pathAndQuery) => BaseUrl + (pathAndQuery.StartsWith('/') ? pathAndQuery : "/" + pathAndQuery);

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using App.Features.Communication;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;

@@ -11,7 +11,7 @@ public sealed class SimulatorModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        if (!SimulatorServices.IsEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>())) return;
+        if (!TwilioMode.IsSimulated(app.ServiceProvider.GetRequiredService<IConfiguration>())) return;
         // Not registered (AddTwilioSimulator not called): map nothing rather than fail at start.
         if (app.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(SimulatorLedger)) != true) return;
 

@@ -46,10 +46,6 @@ public static class SimulatorServices
     /// <summary>Named <see cref="HttpClient"/> the simulator uses for status callbacks, TwiML and media fetches and inbound hooks.</summary>
     public const string CallbackClientName = "twilio-simulator-callbacks";
 
-    /// <summary>True unless <c>Twilio:Mode</c> is <c>Live</c> (the simulator is the default, DECISIONS 17).</summary>
-    public static bool IsEnabled(IConfiguration configuration) =>
-        !string.Equals(configuration["Twilio:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>
     /// Registers the simulator's state, lifecycle engine and callback client. Harmless in Live mode: nothing is mapped
     /// (see <see cref="SimulatorModule"/>) and the engine stays idle.

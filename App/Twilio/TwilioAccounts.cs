@@ -1,12 +1,11 @@
 using App.Infrastructure.Database;
 using App.Infrastructure.Security;
 using App.Infrastructure.Tenancy;
-using App.Twilio;
 using App.Twilio.Simulator;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace App.Features.Communication;
+namespace App.Twilio;
 
 /// <summary>
 /// The Twilio account a tenant sends through: its own (Live mode: account SID with auth token, or an API key SID with
@@ -35,7 +34,7 @@ public sealed class TwilioAccounts(Db db, SecretProtector secrets, SimulatedAcco
         public string? FromNumber { get; init; }
     }
 
-    public bool IsSimulated => !string.Equals(configuration["Twilio:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
+    public bool IsSimulated => TwilioMode.IsSimulated(configuration);
 
     public async Task<Account?> FindAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -72,4 +71,14 @@ public sealed class TwilioAccounts(Db db, SecretProtector secrets, SimulatedAcco
             : null;
         return new Account(tenantId, live, authToken, row.FromNumber, Simulated: false);
     }
+}
+
+/// <summary>
+/// <c>Twilio:Mode</c>: everything goes to the built-in simulator unless it is <c>Live</c>, so a fresh clone works with no
+/// Twilio account and nothing reaches real phones by accident.
+/// </summary>
+public static class TwilioMode
+{
+    public static bool IsSimulated(IConfiguration configuration) =>
+        !string.Equals(configuration["Twilio:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
 }
