@@ -1,4 +1,8 @@
 using App.Features.Audit;
+using App.Features.Communication.Outbox;
+using App.Features.Files;
+using App.Features.Sending;
+using App.Features.VoiceMessages;
 using App.Features.Auth;
 using App.Features.Legacy;
 using App.Features.Ops;
@@ -20,7 +24,16 @@ var builder = WebApplication.CreateBuilder(LegacyCli.Handles(args) ? [] : args);
 builder.AddAppLogging(toStandardError: isCommandLine);
 if (BackupCli.IsRestore(args)) return await BackupCli.RestoreAsync(args, builder.Configuration, Console.Out, Console.Error);
 builder.Services.AddAppServices(builder.Configuration);
-builder.Services.AddUsersAndAudit(builder.Configuration);
+// Each feature registers its own services.
+builder.Services
+    .AddUsersAndAudit(builder.Configuration)
+    .AddTenants()
+    .AddCommunication(builder.Configuration)
+    .AddSending()
+    .AddFiles()
+    .AddVoiceMessages()
+    .AddLegacyImport()
+    .AddBackups(builder.Configuration);
 builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).Assembly));
 
 var app = builder.Build();

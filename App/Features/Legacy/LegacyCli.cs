@@ -71,3 +71,8 @@ public static class LegacyCli
         return index >= 0 && index + 1 < args.Length && !args[index + 1].StartsWith("--", StringComparison.Ordinal) ? args[index + 1] : null;
     }
 }
+
+public static class LegacyServices
+{
+    public static IServiceCollection AddLegacyImport(this IServiceCollection services) => services.AddSingleton<LegacyImport>();
+}

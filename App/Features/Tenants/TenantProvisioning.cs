@@ -118,3 +118,8 @@ public sealed partial class TenantProvisioning(Db db, TenantDirectory directory)
     private static ApiException Invalid(string field, string message) =>
         new(400, ErrorCodes.ValidationError, message, new Dictionary<string, string[]> { [field] = [message] });
 }
+
+public static class TenantsServices
+{
+    public static IServiceCollection AddTenants(this IServiceCollection services) => services.AddSingleton<TenantProvisioning>();
+}

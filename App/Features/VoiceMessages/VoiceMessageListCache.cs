@@ -47,3 +47,8 @@ public sealed class VoiceMessageListCache : IDisposable
 
     public void Dispose() => _answers.Dispose();
 }
+
+public static class VoiceMessagesServices
+{
+    public static IServiceCollection AddVoiceMessages(this IServiceCollection services) => services.AddSingleton<VoiceMessageListCache>();
+}

@@ -1,10 +1,3 @@
-using App.Features.Communication;
-using App.Features.Sending;
-using App.Features.Communication.Outbox;
-using App.Features.Files;
-using App.Features.Ops.Backups;
-using App.Features.Tenants;
-using App.Features.VoiceMessages;
 using App.Twilio;
 using App.Twilio.Simulator;
 using App.Infrastructure.Web;
@@ -20,7 +13,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 
 namespace App.Infrastructure.Hosting;
 
-/// <summary>What every feature stands on: database, JSON, auth, rate limits, OpenAPI, error log.</summary>
+/// <summary>What every feature stands on: database, JSON, auth, rate limits, OpenAPI, error log, the Twilio client. Features register their own services (Program.cs).</summary>
 public static class AppServices
 {
     public static IServiceCollection AddAppServices(this IServiceCollection services, IConfiguration configuration)
@@ -38,7 +31,6 @@ public static class AppServices
         services.AddSingleton<ErrorLog>();
         services.AddSingleton<DataChangeWatch>();
         services.AddSingleton<TenantDirectory>();
-        services.AddSingleton<TenantProvisioning>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<PublicUrls>();
         services.AddMemoryCache();
@@ -73,15 +65,8 @@ public static class AppServices
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddTwilio(configuration);
         services.AddTwilioSimulator(configuration);
-        services.AddOutbox(configuration);
-        services.AddSending();
-        services.AddHostedService<HistorySearchIndexer>();
-        services.AddFiles();
-        services.AddSingleton<VoiceMessageListCache>();
-        services.AddSingleton<App.Features.Legacy.LegacyImport>();
         services.AddTenantRateLimits(configuration);
         services.AddAppOpenApi();
-        services.AddBackups(configuration);
         return services;
     }
 
@@ -117,27 +102,5 @@ public static class AppServices
         if (result.UnknownMasterKeys > 0)
             logger.LogWarning("Key ring: {Count} key(s) are encrypted with a master key that is neither App:MasterKey nor in App:PreviousMasterKeys; secrets protected with them cannot be read",
                 result.UnknownMasterKeys);
-    }
-
-    /// <summary>
-    /// Zero-config first run: with no tenant at all, create a demo tenant and print its admin URL (with its key) once,
-    /// on the console only — never through the logger.
-    /// </summary>
-    public static async Task SeedDemoTenantAsync(this IServiceProvider services, IConfiguration configuration)
-    {
-        if (!configuration.GetValue("App:SeedDemoTenant", true)) return;
-        var provisioning = services.GetRequiredService<TenantProvisioning>();
-        if (await provisioning.AnyAsync()) return;
-
-        var demo = await provisioning.CreateAsync("Demo Dental", "demo");
-        var baseUrl = services.GetRequiredService<PublicUrls>().BaseUrl;
-        Console.WriteLine($"""
-
-            ==> Created the demo tenant '{demo.Id}'. Its API key is shown only now:
-                {demo.ApiKey}
-                Admin UI: {baseUrl}/admin/{demo.Id}?apiKey={demo.ApiKey}
-                API docs: {baseUrl}/scalar
-
-            """);
     }
 }

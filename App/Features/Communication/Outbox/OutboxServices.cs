@@ -1,3 +1,5 @@
+using App.Features.Communication;
+
 namespace App.Features.Communication.Outbox;
 
 public static class OutboxServices
@@ -10,6 +12,17 @@ public static class OutboxServices
         services.AddTransient<OutboxSender>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboxWorker>());
+        return services;
+    }
+}
+
+public static class CommunicationServices
+{
+    /// <summary>The outbox (worker, pacing) and the history's search indexer.</summary>
+    public static IServiceCollection AddCommunication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOutbox(configuration);
+        services.AddHostedService<HistorySearchIndexer>();
         return services;
     }
 }
