@@ -65,8 +65,8 @@ internal sealed record HistoryQuery(string Where, string? CounterWhere, string? 
         AddNumberFilter("to_number", "to", filters.To);
         AddNumberFilter("from_number", "from", filters.From);
 
-        if (!TryParseBound(filters.DateFrom, endOfDay: false, out var fromAt)) return (Invalid(), Validation.Problem("date_from", "Use a date (2024-01-31) or an ISO-8601 time."));
-        if (!TryParseBound(filters.DateTo, endOfDay: true, out var toAt)) return (Invalid(), Validation.Problem("date_to", "Use a date (2024-01-31) or an ISO-8601 time."));
+        if (ListFilters.DateFrom(filters.DateFrom, out var fromAt) is { } badFrom) return (Invalid(), badFrom);
+        if (ListFilters.DateTo(filters.DateTo, out var toAt) is { } badTo) return (Invalid(), badTo);
         var dateFrom = fromAt is null ? null : Db.Timestamp(fromAt.Value);
         var dateTo = toAt is null ? null : Db.Timestamp(toAt.Value);
         if (dateFrom is not null)
@@ -85,7 +85,7 @@ internal sealed record HistoryQuery(string Where, string? CounterWhere, string? 
         {
             var text = filters.Q.Trim();
             where.Append(" AND (message_content LIKE @q ESCAPE '\\' OR to_number LIKE @q ESCAPE '\\' OR from_number LIKE @q ESCAPE '\\' OR twilio_sid LIKE @q ESCAPE '\\')");
-            parameters.Add("q", "%" + EscapeLike(text) + "%");
+            parameters.Add("q", SqlLike.Containing(text));
             countable = false;
             hasSubstringFilter = true;
             if (TrigramPhrase(text) is { } phrase) match.Add(phrase);
@@ -127,7 +127,7 @@ internal sealed record HistoryQuery(string Where, string? CounterWhere, string? 
 
         var fragment = new string(value.Where(c => char.IsDigit(c) || c == '+').ToArray());
         where.Append(CultureInfo.InvariantCulture, $" AND {column} LIKE @{name} ESCAPE '\\'");
-        parameters.Add(name, "%" + EscapeLike(fragment) + "%");
+        parameters.Add(name, SqlLike.Containing(fragment));
         return fragment;
     }
 
@@ -136,25 +136,6 @@ internal sealed record HistoryQuery(string Where, string? CounterWhere, string? 
         text.EnumerateRunes().Count() < 3 ? null : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static readonly System.Text.RegularExpressions.Regex SidStart = new("^[A-Za-z]{2}[0-9A-Fa-f]{1,32}$");
-
-    private static bool TryParseBound(string? text, bool endOfDay, out DateTimeOffset? bound)
-    {
-        bound = null;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            bound = new DateTimeOffset((endOfDay ? day.AddDays(1) : day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-        {
-            bound = at;
-            return true;
-        }
-
-        return false;
-    }
 
     /// <summary>What the query reads: the trigram index's candidates when there is a MATCH (and useIndex), else the table.</summary>
     internal static string Source(HistoryQuery query, bool useIndex) => useIndex && query.Match is not null
@@ -177,7 +158,4 @@ internal sealed record HistoryQuery(string Where, string? CounterWhere, string? 
           ({query.Where}) AND (communication_log.id IN (SELECT rowid FROM communication_log_search WHERE communication_log_search MATCH @match)
                                OR {Unindexed(query)})
           """;
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }
