@@ -39,7 +39,7 @@ public static class GetHistory
         string? type, string? direction, string? status, string? to, string? from,
         [FromQuery(Name = "date_from")] string? dateFrom, [FromQuery(Name = "date_to")] string? dateTo, string? q, string? format,
         int? page, [FromQuery(Name = "per_page")] int? perPage,
-        CurrentTenant tenant, Db db, HttpContext http, CancellationToken ct)
+        CurrentTenant tenant, Db db, CancellationToken ct)
     {
         var (query, problem) = HistoryQuery.Build(tenant.Id, new Filters(type, direction, status, to, from, dateFrom, dateTo, q));
         if (problem is not null) return problem;
