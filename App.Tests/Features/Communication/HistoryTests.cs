@@ -149,6 +149,29 @@ public sealed class HistoryTests(AppFactory factory) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task A_failed_row_and_its_events_carry_the_twilio_error_in_words()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        await using var connection = await factory.Db.OpenAsync();
+        var id = await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, twilio_sid, status,
+                                           status_rank, error_code)
+            VALUES (@Id, 'sms', 'outbound', '+14155550101', '+15005550006', 'Hi', 'SMbbb0000000000000000000000000001', 'undelivered', 5, 30007)
+            RETURNING id
+            """, new { tenant.Id });
+        await connection.ExecuteAsync("""
+            INSERT INTO status_events (log_id, status, error_code, source, dedupe_key) VALUES (@id, 'undelivered', 30007, 'callback', 'words-30007')
+            """, new { id });
+        const string Filtered = "The carrier filtered the message as possible spam.";
+
+        var list = await (await tenant.Client().GetAsync("/api/communication/history")).ShouldBeSuccessAsync();
+        list[0].GetProperty("error_description").GetString().ShouldBe(Filtered);
+        var details = await (await tenant.Client().GetAsync($"/api/communication/history/{id}")).ShouldBeSuccessAsync();
+        details.GetProperty("error_description").GetString().ShouldBe(Filtered);
+        details.GetProperty("events")[0].GetProperty("error_description").GetString().ShouldBe(Filtered);
+    }
+
+    [Fact]
     public async Task Usage_counts_by_channel_and_status_with_cost_and_a_daily_series()
     {
         var tenant = await TenantWithHistoryAsync();
