@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using App.Infrastructure.Database;
 using App.Infrastructure.Observability;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Diagnostics;
 

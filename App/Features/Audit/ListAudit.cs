@@ -1,9 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 
 namespace App.Features.Audit;

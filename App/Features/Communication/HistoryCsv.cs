@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using App.Infrastructure.Database;
-using Dapper;
 
 namespace App.Features.Communication;
 

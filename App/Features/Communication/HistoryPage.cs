@@ -1,5 +1,3 @@
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Communication;

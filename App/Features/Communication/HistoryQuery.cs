@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
-using App.Infrastructure.Database;
 using App.Infrastructure.Phone;
-using App.Infrastructure.Web;
-using Dapper;
 
 namespace App.Features.Communication;
 

@@ -1,5 +1,4 @@
 using App.Features.Files.Audio;
-using App.Infrastructure.Database;
 
 namespace App.Features.Files;
 

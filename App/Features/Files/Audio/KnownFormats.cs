@@ -10,134 +10,68 @@ internal static class KnownFormats
 
     internal static string NotAudio(string what) => $"The file is {what}, not audio.";
 
-    private static ReadOnlySpan<byte> PngMagic => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-    private static ReadOnlySpan<byte> JpegMagic => [0xFF, 0xD8, 0xFF];
-    private static ReadOnlySpan<byte> OleMagic => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    private static ReadOnlySpan<byte> GzipMagic => [0x1F, 0x8B];
-    private static ReadOnlySpan<byte> SevenZipMagic => [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C];
-    private static ReadOnlySpan<byte> EbmlMagic => [0x1A, 0x45, 0xDF, 0xA3];
-    private static ReadOnlySpan<byte> AsfMagic => [0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11];
+    /// <summary>Bytes at an offset that name a file type for certain.</summary>
+    private sealed record Signature(int Offset, byte[] Bytes, string Reason)
+    {
+        public Signature(int offset, string ascii, string reason) : this(offset, Encoding.Latin1.GetBytes(ascii), reason)
+        {
+        }
 
+        public bool Matches(ReadOnlySpan<byte> head) =>
+            head.Length >= Offset + Bytes.Length && head.Slice(Offset, Bytes.Length).SequenceEqual(Bytes);
+    }
+
+    private static readonly Signature[] NotAudioFiles =
+    [
+        new(0, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], NotAudio("a PNG image")),
+        new(0, [0xFF, 0xD8, 0xFF], NotAudio("a JPEG image")),
+        new(0, "GIF87a", NotAudio("a GIF image")),
+        new(0, "GIF89a", NotAudio("a GIF image")),
+        new(0, "II*\0", NotAudio("a TIFF image")),
+        new(0, "MM\0*", NotAudio("a TIFF image")),
+        new(0, "%PDF-", NotAudio("a PDF document")),
+        new(0, "PK\x03\x04", NotAudio("a ZIP archive (or an Office document)")),
+        new(0, "PK\x05\x06", NotAudio("a ZIP archive (or an Office document)")),
+        new(0, "PK\x07\x08", NotAudio("a ZIP archive (or an Office document)")),
+        new(0, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], NotAudio("an older Microsoft Office document")),
+        new(0, [0x1F, 0x8B], NotAudio("a gzip-compressed file")),
+        new(0, [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], NotAudio("a compressed archive")),
+        new(0, "Rar!\x1A\x07", NotAudio("a compressed archive")),
+        new(0, "\x7F" + "ELF", NotAudio("a program (ELF executable)")),
+    ];
+
+    private static readonly Signature[] UnplayableAudio =
+    [
+        new(0, "fLaC", Unplayable("FLAC audio")),
+        new(0, "#!AMR", Unplayable("AMR audio")),
+        new(0, [0x1A, 0x45, 0xDF, 0xA3], Unplayable("WebM/Matroska media")),
+        new(0, [0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11], Unplayable("Windows Media (WMA/ASF) audio")),
+        new(0, "MThd", Unplayable("a MIDI file (musical notes, not recorded sound)")),
+        new(0, "caff", Unplayable("Apple Core Audio (CAF) audio")),
+        new(0, ".snd", Unplayable("Sun/NeXT AU audio")),
+        new(0, "MAC ", Unplayable("Monkey's Audio (APE) audio")),
+        new(0, "wvpk", Unplayable("WavPack audio")),
+        new(0, "RIFX", Unplayable("big-endian WAV (RIFX) audio")),
+        new(0, "RF64", Unplayable("64-bit WAV (RF64) audio")),
+        new(0, "BW64", Unplayable("64-bit WAV (RF64) audio")),
+    ];
+
+    /// <summary>The sentence for a file whose first bytes say what it is (and it is not audio Twilio plays); else null.</summary>
     internal static string? DescribeSignature(ReadOnlySpan<byte> h)
     {
-        if (h.StartsWith(PngMagic))
+        foreach (var signature in NotAudioFiles)
         {
-            return NotAudio("a PNG image");
+            if (signature.Matches(h)) return signature.Reason;
         }
 
-        if (h.StartsWith(JpegMagic))
-        {
-            return NotAudio("a JPEG image");
-        }
+        // "MZ" alone starts plenty of text; a Windows program has binary zeros in its header.
+        if (Is(h, 0, "MZ") && h.Contains((byte)0)) return NotAudio("a Windows program");
+        if (Is(h, 0, "OggS")) return Unplayable(DescribeOgg(h));
+        if (Is(h, 4, "ftyp")) return DescribeIsoMedia(h);
 
-        if (Is(h, 0, "GIF87a") || Is(h, 0, "GIF89a"))
+        foreach (var signature in UnplayableAudio)
         {
-            return NotAudio("a GIF image");
-        }
-
-        if (Is(h, 0, "II*\0") || Is(h, 0, "MM\0*"))
-        {
-            return NotAudio("a TIFF image");
-        }
-
-        if (Is(h, 0, "%PDF-"))
-        {
-            return NotAudio("a PDF document");
-        }
-
-        if (Is(h, 0, "PK\x03\x04") || Is(h, 0, "PK\x05\x06") || Is(h, 0, "PK\x07\x08"))
-        {
-            return NotAudio("a ZIP archive (or an Office document)");
-        }
-
-        if (h.StartsWith(OleMagic))
-        {
-            return NotAudio("an older Microsoft Office document");
-        }
-
-        if (h.StartsWith(GzipMagic))
-        {
-            return NotAudio("a gzip-compressed file");
-        }
-
-        if (h.StartsWith(SevenZipMagic) || Is(h, 0, "Rar!\x1A\x07"))
-        {
-            return NotAudio("a compressed archive");
-        }
-
-        if (Is(h, 0, "MZ") && h.Contains((byte)0))
-        {
-            return NotAudio("a Windows program");
-        }
-
-        if (Is(h, 0, "\x7F" + "ELF"))
-        {
-            return NotAudio("a program (ELF executable)");
-        }
-
-        if (Is(h, 0, "OggS"))
-        {
-            return Unplayable(DescribeOgg(h));
-        }
-
-        if (Is(h, 0, "fLaC"))
-        {
-            return Unplayable("FLAC audio");
-        }
-
-        if (Is(h, 4, "ftyp"))
-        {
-            return DescribeIsoMedia(h);
-        }
-
-        if (Is(h, 0, "#!AMR"))
-        {
-            return Unplayable("AMR audio");
-        }
-
-        if (h.StartsWith(EbmlMagic))
-        {
-            return Unplayable("WebM/Matroska media");
-        }
-
-        if (h.StartsWith(AsfMagic))
-        {
-            return Unplayable("Windows Media (WMA/ASF) audio");
-        }
-
-        if (Is(h, 0, "MThd"))
-        {
-            return Unplayable("a MIDI file (musical notes, not recorded sound)");
-        }
-
-        if (Is(h, 0, "caff"))
-        {
-            return Unplayable("Apple Core Audio (CAF) audio");
-        }
-
-        if (Is(h, 0, ".snd"))
-        {
-            return Unplayable("Sun/NeXT AU audio");
-        }
-
-        if (Is(h, 0, "MAC "))
-        {
-            return Unplayable("Monkey's Audio (APE) audio");
-        }
-
-        if (Is(h, 0, "wvpk"))
-        {
-            return Unplayable("WavPack audio");
-        }
-
-        if (Is(h, 0, "RIFX"))
-        {
-            return Unplayable("big-endian WAV (RIFX) audio");
-        }
-
-        if (Is(h, 0, "RF64") || Is(h, 0, "BW64"))
-        {
-            return Unplayable("64-bit WAV (RF64) audio");
+            if (signature.Matches(h)) return signature.Reason;
         }
 
         return null;
