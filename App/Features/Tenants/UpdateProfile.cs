@@ -1,5 +1,4 @@
 using App.Features.Audit;
-using App.Infrastructure.Hosting;
 using App.Infrastructure.Phone;
 using App.Infrastructure.Security;
 using FluentValidation;
