@@ -205,7 +205,7 @@ internal static class Latency
 
 /// <summary>
 /// The history endpoint's two steps (the total for the pagination block, then the page) timed straight on the file,
-/// with App's own code (GetHistory.BuildQuery, CountAsync and PageSql), the path the total took and SQLite's plans.
+/// with App's own code (HistoryQuery.Build and HistoryPage.ReadAsync), the path the total took and SQLite's plans.
 /// </summary>
 internal static class SqlTiming
 {
@@ -227,17 +227,17 @@ internal static class SqlTiming
         var paging = App.Infrastructure.Web.PageRequest.From(1, 20);
         foreach (var c in HistoryCases.All)
         {
-            var (query, problem) = GetHistory.BuildQuery(o["tenant"], c.Filters);
+            var (query, problem) = HistoryQuery.Build(o["tenant"], c.Filters);
             if (problem is not null) throw new InvalidOperationException($"{c.Label}: refused");
-            var total = default(GetHistory.Total);
-            var ms = Median(runs, () => total = GetHistory.ReadPageAsync(connection, query, paging, null).GetAwaiter().GetResult().Total);
+            var total = default(HistoryTotal);
+            var ms = Median(runs, () => total = HistoryPage.ReadAsync(connection, query, paging, null).GetAwaiter().GetResult().Total);
             var from = query.HasSubstringFilter ? (query.Match is null ? "LIKE" : "trigram index") + (total.IsLowerBound ? ", capped: page by LIKE" : "")
                 : query.CounterWhere is not null ? "daily counters" : "COUNT";
             var parameters = new DynamicParameters(query.Parameters);
             parameters.Add("limit", 20);
             parameters.Add("offset", 0);
             var planSql = query.HasSubstringFilter && !total.IsLowerBound && query.Match is not null
-                ? $"SELECT communication_log.id, communication_log.created_at FROM {GetHistory.Source(query, useIndex: true)} WHERE {query.Where} LIMIT {GetHistory.CountLimit + 1}"
+                ? $"SELECT communication_log.id, communication_log.created_at FROM {HistoryQuery.Source(query, useIndex: true)} WHERE {query.Where} LIMIT {GetHistory.CountLimit + 1}"
                 : $"SELECT {HistoryItem.Columns} FROM communication_log WHERE {query.Where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c.Label} | {total.Items}{(total.IsLowerBound ? "+" : "")} | {from} | {ms:0.0} | {Plan(connection, planSql, parameters)} |"));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using App.Tests.Support;
 using Dapper;
 
@@ -6,36 +5,6 @@ namespace App.Tests.Features.Communication;
 
 public sealed class HistoryTests(AppFactory factory) : IClassFixture<AppFactory>
 {
-    private async Task<TestTenant> TenantWithHistoryAsync()
-    {
-        var tenant = await factory.CreateTenantAsync();
-        await using var connection = await factory.Db.OpenAsync();
-        var start = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        var rows = new[]
-        {
-            ("sms", "outbound", "+14155550101", "delivered", "Reminder: cleaning on Monday", "SMaaa0000000000000000000000000001", 0.0079m),
-            ("sms", "outbound", "+14155550102", "undelivered", "Reminder: x-ray on Tuesday", "SMaaa0000000000000000000000000002", 0.0079m),
-            ("call", "outbound", "+14155550101", "completed", "Your appointment is tomorrow", "CAaaa0000000000000000000000000003", 0.013m),
-            ("call", "outbound", "+14155550103", "busy", "Your appointment is tomorrow", "CAaaa0000000000000000000000000004", 0m),
-            ("sms", "inbound", "+15005550006", "received", "=HYPERLINK(\"http://evil\"), \"quoted\"", "SMaaa0000000000000000000000000005", 0m),
-        };
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var (type, direction, to, status, text, sid, cost) = rows[i];
-            await connection.ExecuteAsync("""
-                INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, twilio_sid, status,
-                                               status_rank, cost_amount, created_at)
-                VALUES (@Id, @type, @direction, @to, @from, @text, @sid, @status, 4, @cost, @createdAt)
-                """, new
-            {
-                tenant.Id, type, direction, to, from = direction == "inbound" ? "+14155550199" : "+15005550006", text, sid, status, cost,
-                createdAt = start.AddDays(i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            });
-        }
-
-        return tenant;
-    }
-
     private static async Task<List<string>> SidsAsync(HttpResponseMessage response)
     {
         var data = await response.ShouldBeSuccessAsync();
@@ -45,25 +14,19 @@ public sealed class HistoryTests(AppFactory factory) : IClassFixture<AppFactory>
     [Fact]
     public async Task History_is_newest_first_with_the_pagination_block()
     {
-        var tenant = await TenantWithHistoryAsync();
+        var tenant = await factory.TenantWithHistoryAsync();
 
         var response = await tenant.Client().GetAsync("/api/communication/history?page=2&per_page=2");
         var body = await response.JsonAsync();
 
         (await SidsAsync(response)).ShouldBe(["3", "2"]);
-        var pagination = body.GetProperty("pagination");
-        pagination.GetProperty("page").GetInt32().ShouldBe(2);
-        pagination.GetProperty("per_page").GetInt32().ShouldBe(2);
-        pagination.GetProperty("total_items").GetInt32().ShouldBe(5);
-        pagination.GetProperty("total_pages").GetInt32().ShouldBe(3);
-        pagination.GetProperty("has_next").GetBoolean().ShouldBeTrue();
-        pagination.GetProperty("has_prev").GetBoolean().ShouldBeTrue();
+        body.ShouldHavePagination(page: 2, perPage: 2, totalItems: 5, totalPages: 3, hasNext: true, hasPrev: true);
     }
 
     [Fact]
     public async Task Pagination_edges_past_the_end_and_out_of_range_values()
     {
-        var tenant = await TenantWithHistoryAsync();
+        var tenant = await factory.TenantWithHistoryAsync();
         var client = tenant.Client();
 
         (await SidsAsync(await client.GetAsync("/api/communication/history?page=9&per_page=2"))).ShouldBeEmpty();
@@ -90,7 +53,7 @@ public sealed class HistoryTests(AppFactory factory) : IClassFixture<AppFactory>
     [InlineData("q=100%25", "")]
     public async Task Filters_narrow_the_history(string query, string expected)
     {
-        var tenant = await TenantWithHistoryAsync();
+        var tenant = await factory.TenantWithHistoryAsync();
 
         var sids = await SidsAsync(await tenant.Client().GetAsync("/api/communication/history?" + query));
 
@@ -113,7 +76,7 @@ public sealed class HistoryTests(AppFactory factory) : IClassFixture<AppFactory>
     [Fact]
     public async Task CSV_export_streams_the_same_query_with_safe_quoting()
     {
-        var tenant = await TenantWithHistoryAsync();
+        var tenant = await factory.TenantWithHistoryAsync();
 
         var response = await tenant.Client().GetAsync("/api/communication/history?format=csv&type=sms");
         var csv = await response.Content.ReadAsStringAsync();
@@ -149,19 +112,25 @@ public sealed class HistoryTests(AppFactory factory) : IClassFixture<AppFactory>
     }
 
     [Fact]
-    public async Task Usage_counts_by_channel_and_status_with_cost_and_a_daily_series()
+    public async Task A_failed_row_and_its_events_carry_the_twilio_error_in_words()
     {
-        var tenant = await TenantWithHistoryAsync();
+        var tenant = await factory.CreateTenantAsync();
+        await using var connection = await factory.Db.OpenAsync();
+        var id = await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO communication_log (tenant_id, network_type, direction, to_number, from_number, message_content, twilio_sid, status,
+                                           status_rank, error_code)
+            VALUES (@Id, 'sms', 'outbound', '+14155550101', '+15005550006', 'Hi', 'SMbbb0000000000000000000000000001', 'undelivered', 5, 30007)
+            RETURNING id
+            """, new { tenant.Id });
+        await connection.ExecuteAsync("""
+            INSERT INTO status_events (log_id, status, error_code, source, dedupe_key) VALUES (@id, 'undelivered', 30007, 'callback', 'words-30007')
+            """, new { id });
+        const string Filtered = "The carrier filtered the message as possible spam.";
 
-        var usage = await (await tenant.Client().GetAsync("/api/tenant/usage?from=2026-03-01&to=2026-03-05")).ShouldBeSuccessAsync();
-
-        usage.GetProperty("by_channel").GetProperty("sms").GetProperty("delivered").GetInt32().ShouldBe(1);
-        usage.GetProperty("by_channel").GetProperty("call").GetProperty("busy").GetInt32().ShouldBe(1);
-        usage.GetProperty("totals").GetProperty("sms").GetInt32().ShouldBe(3);
-        usage.GetProperty("total_cost").GetDecimal().ShouldBe(0.0288m);
-        var days = usage.GetProperty("days");
-        days.GetArrayLength().ShouldBe(5);
-        days[2].GetProperty("date").GetString().ShouldBe("2026-03-03");
-        days[2].GetProperty("call").GetInt32().ShouldBe(1);
+        var list = await (await tenant.Client().GetAsync("/api/communication/history")).ShouldBeSuccessAsync();
+        list[0].GetProperty("error_description").GetString().ShouldBe(Filtered);
+        var details = await (await tenant.Client().GetAsync($"/api/communication/history/{id}")).ShouldBeSuccessAsync();
+        details.GetProperty("error_description").GetString().ShouldBe(Filtered);
+        details.GetProperty("events")[0].GetProperty("error_description").GetString().ShouldBe(Filtered);
     }
 }

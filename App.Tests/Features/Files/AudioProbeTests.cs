@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using App.Features.Files;
+using App.Features.Files.Audio;
 using App.Tests.Support;
 using Shouldly;
 using Xunit;

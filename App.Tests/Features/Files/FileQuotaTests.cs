@@ -84,8 +84,14 @@ public sealed class FileQuotaTests(SmallLibraryAppFactory factory) : IClassFixtu
         var full = await factory.CreateTenantAsync();
         var other = await factory.CreateTenantAsync();
         await full.Client().UploadOkAsync(WavOfSize(40_000), "big.wav");
+        await (await full.Client().UploadAsync(WavOfSize(40_000), "again.wav")).ShouldBeErrorAsync(409, "QUOTA_EXCEEDED");
 
-        await other.Client().UploadOkAsync(WavOfSize(40_000), "big.wav");
+        var uploaded = await (await other.Client().UploadAsync(WavOfSize(40_000), "big.wav")).ShouldBeSuccessAsync(201);
+
+        uploaded.GetProperty("filename").GetString().ShouldBe("big.wav");
+        var quota = await (await other.Client().GetAsync("/api/files/quota")).ShouldBeSuccessAsync();
+        quota.GetProperty("used_bytes").GetInt64().ShouldBe(40_000);
+        quota.GetProperty("remaining_bytes").GetInt64().ShouldBe(SmallLibraryAppFactory.Quota - 40_000);
     }
 
     [Fact]

@@ -77,11 +77,33 @@ public sealed class AuthenticationTests(AppFactory factory) : IClassFixture<AppF
         await using var connection = await factory.Db.OpenAsync();
         var row = await Dapper.SqlMapper.QuerySingleAsync<(string Hash, string Prefix)>(connection,
             "SELECT api_key_hash, api_key_prefix FROM tenants WHERE id = @id", new { id = tenant.Id });
-        row.Hash.ShouldNotContain(tenant.ApiKey);
         row.Hash.Length.ShouldBe(64);
+        // What is on disk (the database file and its WAL) holds the display prefix but never the key itself.
+        var onDisk = DatabaseFilesBytes();
+        ContainsBytes(onDisk, row.Prefix).ShouldBeTrue("the files read are the ones the tenant row was written to");
+        ContainsBytes(onDisk, tenant.ApiKey).ShouldBeFalse();
+        ContainsBytes(onDisk, tenant.ApiKey[row.Prefix.Length..]).ShouldBeFalse();
         tenant.ApiKey.ShouldStartWith(row.Prefix);
         row.Prefix.Length.ShouldBeLessThan(tenant.ApiKey.Length / 3);
         tenant.ApiKey.ShouldStartWith("sb_");
         tenant.ApiKey.Length.ShouldBeGreaterThanOrEqualTo(3 + 43); // 256 random bits, base64url
     }
+
+    private byte[] DatabaseFilesBytes()
+    {
+        var bytes = new List<byte>();
+        foreach (var file in Directory.EnumerateFiles(factory.DataDirectory, "*.db*", SearchOption.AllDirectories))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            bytes.AddRange(copy.ToArray());
+        }
+
+        bytes.Count.ShouldBeGreaterThan(0, "the test database is a file in the data directory");
+        return bytes.ToArray();
+    }
+
+    private static bool ContainsBytes(byte[] haystack, string text) =>
+        haystack.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0;
 }

@@ -196,8 +196,12 @@ public sealed partial class CachedVoiceMessageListTests(AppFactory factory) : IC
 
         var read = await GetAsync(tenant, "?per_page=5");
         var text = await read.Content.ReadAsStringAsync();
-        await Task.Delay(1100);
-        var again = await (await GetAsync(tenant, "?per_page=5")).Content.ReadAsStringAsync();
+        // The timestamp has whole seconds: ask again until the clock has moved on, rather than sleeping a fixed time.
+        var firstTimestamp = JsonDocument.Parse(text).RootElement.GetProperty("timestamp").GetString();
+        var again = await Eventually.GetAsync(
+            async () => await (await GetAsync(tenant, "?per_page=5")).Content.ReadAsStringAsync(),
+            answer => JsonDocument.Parse(answer).RootElement.GetProperty("timestamp").GetString() != firstTimestamp,
+            TimeSpan.FromSeconds(10), "an answer written in a later second");
 
         read.Content.Headers.ContentType!.ToString().ShouldBe("application/json; charset=utf-8");
         var body = JsonDocument.Parse(text).RootElement;

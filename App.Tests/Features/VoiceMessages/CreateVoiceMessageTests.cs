@@ -118,9 +118,14 @@ public sealed class CreateVoiceMessageTests(AppFactory factory) : IClassFixture<
     {
         var one = await factory.CreateTenantAsync();
         var two = await factory.CreateTenantAsync();
-        await one.Client().CreateAsync(VoiceMessageTestData.Body("Reminder"));
+        var first = await one.Client().CreateAsync(VoiceMessageTestData.Body("Reminder"));
 
-        await two.Client().CreateAsync(VoiceMessageTestData.Body("Reminder"));
+        var response = await two.Client().PostJsonAsync("/api/voice-messages", VoiceMessageTestData.Body("Reminder"));
+
+        var second = await response.ShouldBeSuccessAsync(201);
+        second.GetProperty("name").GetString().ShouldBe("Reminder");
+        second.GetProperty("id").GetInt64().ShouldNotBe(first.GetProperty("id").GetInt64());
+        await (await one.Client().PostJsonAsync("/api/voice-messages", VoiceMessageTestData.Body("Reminder"))).ShouldBeErrorAsync(409, "CONFLICT");
     }
 
     [Fact]

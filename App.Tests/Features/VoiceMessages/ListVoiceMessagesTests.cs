@@ -14,13 +14,7 @@ public sealed class ListVoiceMessagesTests(AppFactory factory) : IClassFixture<A
 
         body.GetProperty("success").GetBoolean().ShouldBeTrue();
         body.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ShouldBe(["Message 3", "Message 2"]);
-        var pagination = body.GetProperty("pagination");
-        pagination.GetProperty("page").GetInt32().ShouldBe(2);
-        pagination.GetProperty("per_page").GetInt32().ShouldBe(2);
-        pagination.GetProperty("total_items").GetInt32().ShouldBe(5);
-        pagination.GetProperty("total_pages").GetInt32().ShouldBe(3);
-        pagination.GetProperty("has_next").GetBoolean().ShouldBeTrue();
-        pagination.GetProperty("has_prev").GetBoolean().ShouldBeTrue();
+        body.ShouldHavePagination(page: 2, perPage: 2, totalItems: 5, totalPages: 3, hasNext: true, hasPrev: true);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using App.Infrastructure.Web;
 
 namespace App.Features.Audit;
 

@@ -1,6 +1,4 @@
-using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
 using Carter;
 
 namespace App.Features.Audit;
@@ -10,23 +8,15 @@ public sealed class AuditModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var audit = app.MapGroup("/api/audit")
-            .WithErrorResponses()
-            .WithTags("Audit")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.TenantPolicy)
-            .RequirePermission(Permissions.ViewLogs);
+        var audit = app.MapTenantApi("/api/audit", "Audit").RequirePermission(Permissions.ViewLogs);
 
         audit.MapGet("/", ListAudit.Handle).ReturnsPage<ListAudit.Entry>()
             .WithSummary("Every state-changing request, newest first; filters actor, action, entity (type or type:id), outcome, date_from, date_to.");
         audit.MapGet("/{id:long}", GetAuditEntry.Handle).Returns<ListAudit.Entry>()
             .WithSummary("One audit row. Audit rows cannot be changed or deleted.");
 
-        app.MapGet("/api/errors", ListErrors.Handle).ReturnsPage<ListErrors.Item>().WithErrorResponses()
-            .WithTags("Audit")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.TenantPolicy)
-            .RequirePermission(Permissions.ViewLogs)
+        app.MapTenantApi("/api/errors", "Audit").RequirePermission(Permissions.ViewLogs)
+            .MapGet("", ListErrors.Handle).ReturnsPage<ListErrors.Item>()
             .WithSummary("Server-side errors recorded for this tenant (type, message, endpoint, time), newest first.");
     }
 }

@@ -1,8 +1,3 @@
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
-
 namespace App.Features.Audit;
 
 /// <summary>GET /api/audit/{id} — one row of the tenant's trail. There is no PUT or DELETE: they answer 405.</summary>

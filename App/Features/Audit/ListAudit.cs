@@ -1,10 +1,5 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 
 namespace App.Features.Audit;
@@ -58,14 +53,14 @@ public static class ListAudit
         if (!string.IsNullOrWhiteSpace(actor))
         {
             where.Append(@" AND actor LIKE @Actor ESCAPE '\'");
-            parameters.Add("Actor", "%" + EscapeLike(actor.Trim()) + "%");
+            parameters.Add("Actor", SqlLike.Containing(actor.Trim()));
         }
 
         if (!string.IsNullOrWhiteSpace(action))
         {
             where.Append(@" AND (action = @Action OR action LIKE @ActionPrefix ESCAPE '\')");
             parameters.Add("Action", action.Trim());
-            parameters.Add("ActionPrefix", EscapeLike(action.Trim()) + ".%");
+            parameters.Add("ActionPrefix", SqlLike.Escape(action.Trim()) + ".%");
         }
 
         if (!string.IsNullOrWhiteSpace(entity))
@@ -87,8 +82,8 @@ public static class ListAudit
             parameters.Add("Outcome", outcome);
         }
 
-        if (!TryParseBound(dateFrom, endOfDay: false, out var fromAt)) return Validation.Problem("date_from", "Use a date (2024-01-31) or an ISO-8601 time.");
-        if (!TryParseBound(dateTo, endOfDay: true, out var toAt)) return Validation.Problem("date_to", "Use a date (2024-01-31) or an ISO-8601 time.");
+        if (ListFilters.DateFrom(dateFrom, out var fromAt) is { } badFrom) return badFrom;
+        if (ListFilters.DateTo(dateTo, out var toAt) is { } badTo) return badTo;
         if (fromAt is not null)
         {
             where.Append(" AND occurred_at >= @DateFrom");
@@ -115,22 +110,4 @@ public static class ListAudit
         row.Id, row.OccurredAt, row.ActorType, row.Actor, row.UserId, row.ClientId, row.IpAddress, row.UserAgent, row.Method,
         row.Route, row.Action, row.EntityType, row.EntityId, row.Outcome, row.StatusCode,
         row.Changes is null ? null : JsonDocument.Parse(row.Changes).RootElement.Clone());
-
-    private static bool TryParseBound(string? text, bool endOfDay, out DateTimeOffset? bound)
-    {
-        bound = null;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            bound = new DateTimeOffset((endOfDay ? day.AddDays(1) : day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return true;
-        }
-
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return false;
-        bound = at;
-        return true;
-    }
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

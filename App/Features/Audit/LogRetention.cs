@@ -1,5 +1,3 @@
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace App.Features.Audit;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using App.Infrastructure.Tenancy;
 
 namespace App.Features.Auth;
 

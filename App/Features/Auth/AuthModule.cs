@@ -1,6 +1,5 @@
 using App.Features.Audit;
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Web;
 using Carter;
 
 namespace App.Features.Auth;

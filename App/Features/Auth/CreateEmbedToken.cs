@@ -1,8 +1,4 @@
-using App.Infrastructure.Database;
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 

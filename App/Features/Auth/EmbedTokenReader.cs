@@ -1,7 +1,4 @@
 using System.Security.Claims;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using Dapper;
 
 namespace App.Features.Auth;
 

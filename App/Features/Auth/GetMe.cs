@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 
 namespace App.Features.Auth;
 

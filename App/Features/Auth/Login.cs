@@ -1,9 +1,5 @@
 using System.Globalization;
 using App.Features.Audit;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace App.Features.Auth;

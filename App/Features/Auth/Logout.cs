@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using App.Infrastructure.Database;
-using App.Infrastructure.Web;
-using Dapper;
 
 namespace App.Features.Auth;
 

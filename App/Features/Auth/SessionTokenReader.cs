@@ -2,9 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using Dapper;
 
 namespace App.Features.Auth;
 

@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using App.Infrastructure.Database;
 using App.Infrastructure.Security;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 
 namespace App.Features.Auth;
 

@@ -1,5 +1,4 @@
 using App.Features.Audit;
-using App.Infrastructure.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace App.Features.Auth;

@@ -8,7 +8,11 @@ namespace App.Features.Communication;
 /// <summary>GET /api/communication/history/{id} — one row with its status timeline (for the UI's detail drawer).</summary>
 public static class GetCommunication
 {
-    public sealed record Event(string Status, int? ErrorCode, string Source, DateTimeOffset OccurredAt);
+    public sealed record Event(string Status, int? ErrorCode, string Source, DateTimeOffset OccurredAt)
+    {
+        /// <summary>The error code in words, as on the row itself.</summary>
+        public string? ErrorDescription => TwilioErrorCodes.Describe(ErrorCode);
+    }
 
     /// <summary>The row's fields with its <c>events</c> beside them.</summary>
     public sealed class Details : HistoryItem

@@ -1,7 +1,3 @@
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 
 namespace App.Features.Files;

@@ -1,8 +1,4 @@
 using App.Features.VoiceMessages;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 
 namespace App.Features.Files;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using App.Features.Files.Audio;
 
 namespace App.Features.Files;
 

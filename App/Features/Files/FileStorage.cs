@@ -1,4 +1,4 @@
-using App.Infrastructure.Database;
+using App.Features.Files.Audio;
 
 namespace App.Features.Files;
 

@@ -1,6 +1,4 @@
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using Carter;
 
 namespace App.Features.Files;
@@ -10,12 +8,7 @@ public sealed class FilesModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/files")
-            .WithErrorResponses()
-            .WithTags("Files")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.TenantPolicy)
-            .RequirePermission(Permissions.ManageFiles);
+        var group = app.MapTenantApi("/api/files", "Files").RequirePermission(Permissions.ManageFiles);
 
         group.MapGet("", ListFiles.Handle).ReturnsPage<FileItem>()
             .WithSummary("The library, newest first; filter by file_type, tag, is_active, or search the name and description.");

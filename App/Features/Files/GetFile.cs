@@ -1,8 +1,3 @@
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
-
 namespace App.Features.Files;
 
 /// <summary>GET /api/files/{id} — one file's metadata.</summary>

@@ -1,7 +1,4 @@
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
+using App.Features.Files.Audio;
 using Microsoft.AspNetCore.Mvc;
 
 namespace App.Features.Files;
@@ -37,12 +34,14 @@ public static class ListFiles
         [FromQuery(Name = "file_type")] string? fileType,
         string? tag,
         string? search,
-        [FromQuery(Name = "is_active")] bool? isActive,
+        [FromQuery(Name = "is_active")] string? isActive,
         CurrentTenant tenant, Db db, CancellationToken ct)
     {
         fileType = string.IsNullOrWhiteSpace(fileType) ? null : fileType.Trim().ToLowerInvariant();
         if (fileType is not null && !FileTypes.Contains(fileType))
             return Validation.Problem("file_type", $"The file type must be one of {string.Join(", ", FileTypes)}.");
+
+        if (ListFilters.IsActive(isActive, out var active) is { } problem) return problem;
 
         var request = PageRequest.From(page, perPage);
         var parameters = new
@@ -50,8 +49,8 @@ public static class ListFiles
             tenantId = tenant.Id,
             fileType,
             tag = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim(),
-            search = string.IsNullOrWhiteSpace(search) ? null : "%" + EscapeLike(search.Trim()) + "%",
-            isActive,
+            search = string.IsNullOrWhiteSpace(search) ? null : SqlLike.Containing(search.Trim()),
+            isActive = active,
             limit = request.PerPage,
             offset = request.Offset,
         };
@@ -61,9 +60,4 @@ public static class ListFiles
         var rows = await connection.QueryAsync<FileRow>(PageSql, parameters);
         return Api.Page(rows.Select(FileItem.From).ToList(), request, total);
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal)
-            .Replace("%", "\\%", StringComparison.Ordinal)
-            .Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -2,11 +2,9 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using App.Infrastructure.Database;
 using App.Features.VoiceMessages;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Security;
-using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace App.Features.Files;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 
 namespace App.Features.Files;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using App.Features.Files.Audio;
 using App.Infrastructure.Database;
 using App.Infrastructure.Phone;
 using App.Infrastructure.Tenancy;

@@ -8,6 +8,7 @@ using System.Xml.Linq;
 using App.Features.Auth;
 using App.Features.Communication;
 using App.Features.Files;
+using App.Features.Files.Audio;
 using App.Features.Tenants;
 using App.Features.Users;
 using App.Features.VoiceMessages;

@@ -1,5 +1,3 @@
-using App.Infrastructure.Web;
-using App.Infrastructure.Tenancy;
 using Carter;
 
 namespace App.Features.Tenants;

@@ -1,6 +1,4 @@
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using Carter;
 
 namespace App.Features.Tenants;
@@ -10,11 +8,7 @@ public sealed class TenantsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/tenant")
-            .WithErrorResponses()
-            .WithTags("Tenant")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.TenantPolicy);
+        var group = app.MapTenantApi("/api/tenant", "Tenant");
 
         group.MapGet("/profile", GetProfile.Handle).Returns<GetProfile.Profile>()
             .WithSummary("The tenant's profile; the Twilio auth token is never returned, only a mask.");

@@ -1,11 +1,6 @@
 using App.Features.Audit;
-using App.Infrastructure.Database;
-using App.Infrastructure.Hosting;
 using App.Infrastructure.Phone;
 using App.Infrastructure.Security;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using FluentValidation;
 
 namespace App.Features.Tenants;

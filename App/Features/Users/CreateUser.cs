@@ -1,8 +1,4 @@
 using App.Features.Auth;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using FluentValidation;
 using Microsoft.Data.Sqlite;
 
@@ -21,16 +17,13 @@ public static class CreateUser
         string? Password,
         IReadOnlyList<string>? Permissions,
         bool? IsAdmin,
-        bool? IsActive);
+        bool? IsActive) : UserRules.IAccountFields;
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.Username).ValidUsername();
-            RuleFor(r => r.DisplayName).MaximumLength(100);
-            RuleFor(r => r.Email).ValidEmail().When(r => !string.IsNullOrWhiteSpace(r.Email));
-            RuleFor(r => r.Permissions).KnownPermissions();
+            Include(new UserRules.AccountFieldsValidator());
             RuleFor(r => r.Password).Custom((password, context) =>
             {
                 if (Passwords.PolicyProblem(password, context.InstanceToValidate.Username) is { } problem) context.AddFailure("password", problem);
@@ -52,9 +45,7 @@ public static class CreateUser
 
         var username = request.Username!.Trim();
         await using var connection = await db.OpenAsync(ct);
-        if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @TenantId AND username = @username",
-                new { TenantId = tenant.Id, username }) > 0)
-            return UserRules.UsernameTaken(username);
+        if (await UserRules.UsernameInUseAsync(connection, tenant.Id, username)) return UserRules.UsernameTaken(username);
 
         try
         {

@@ -1,8 +1,4 @@
 using App.Features.Audit;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 
 namespace App.Features.Users;
 

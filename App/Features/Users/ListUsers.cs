@@ -1,7 +1,3 @@
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 
 namespace App.Features.Users;
@@ -22,21 +18,14 @@ public static class ListUsers
         int? page, [FromQuery(Name = "per_page")] int? perPage, string? search, [FromQuery(Name = "is_active")] string? isActive,
         CurrentTenant tenant, Db db, CancellationToken ct)
     {
-        int? active = isActive?.Trim().ToLowerInvariant() switch
-        {
-            null or "" => null,
-            "true" or "1" => 1,
-            "false" or "0" => 0,
-            _ => -1,
-        };
-        if (active == -1) return Validation.Problem("is_active", "is_active is true or false.");
+        if (ListFilters.IsActive(isActive, out var active) is { } problem) return problem;
 
         var paging = PageRequest.From(page, perPage);
         var parameters = new
         {
             TenantId = tenant.Id,
             IsActive = active,
-            Search = string.IsNullOrWhiteSpace(search) ? null : "%" + EscapeLike(search.Trim()) + "%",
+            Search = string.IsNullOrWhiteSpace(search) ? null : SqlLike.Containing(search.Trim()),
             Limit = paging.PerPage,
             paging.Offset,
         };
@@ -46,7 +35,4 @@ public static class ListUsers
             $"SELECT {GetUser.Columns} FROM users {Where} ORDER BY username COLLATE NOCASE, id LIMIT @Limit OFFSET @Offset", parameters);
         return Api.Page(rows.Select(GetUser.ToItem).ToList(), paging, total);
     }
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -1,9 +1,5 @@
 using App.Features.Audit;
 using App.Features.Auth;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 
 namespace App.Features.Users;
 

@@ -1,8 +1,4 @@
 using App.Features.Audit;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using FluentValidation;
 using Microsoft.Data.Sqlite;
 
@@ -22,17 +18,11 @@ public static class UpdateUser
         string? Email,
         IReadOnlyList<string>? Permissions,
         bool? IsAdmin,
-        bool? IsActive);
+        bool? IsActive) : UserRules.IAccountFields;
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator()
-        {
-            RuleFor(r => r.Username).ValidUsername();
-            RuleFor(r => r.DisplayName).MaximumLength(100);
-            RuleFor(r => r.Email).ValidEmail().When(r => !string.IsNullOrWhiteSpace(r.Email));
-            RuleFor(r => r.Permissions).KnownPermissions();
-        }
+        public Validator() => Include(new UserRules.AccountFieldsValidator());
     }
 
     private const string Sql = $"""
@@ -66,9 +56,7 @@ public static class UpdateUser
             return forbidden;
 
         var username = request.Username!.Trim();
-        if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @TenantId AND username = @username AND id <> @id",
-                new { TenantId = tenant.Id, username, id }) > 0)
-            return UserRules.UsernameTaken(username);
+        if (await UserRules.UsernameInUseAsync(connection, tenant.Id, username, exceptId: id)) return UserRules.UsernameTaken(username);
 
         try
         {

@@ -1,7 +1,6 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using FluentValidation;
 using Microsoft.Data.Sqlite;
 
@@ -15,6 +14,26 @@ namespace App.Features.Users;
 public static class UserRules
 {
     public const int MaxUsernameLength = 64;
+
+    /// <summary>The account fields that creating and updating a user both take, checked the same way by both.</summary>
+    public interface IAccountFields
+    {
+        string? Username { get; }
+        string? DisplayName { get; }
+        string? Email { get; }
+        IReadOnlyList<string>? Permissions { get; }
+    }
+
+    public sealed class AccountFieldsValidator : AbstractValidator<IAccountFields>
+    {
+        public AccountFieldsValidator()
+        {
+            RuleFor(r => r.Username).ValidUsername();
+            RuleFor(r => r.DisplayName).MaximumLength(100);
+            RuleFor(r => r.Email).ValidEmail().When(r => !string.IsNullOrWhiteSpace(r.Email));
+            RuleFor(r => r.Permissions).KnownPermissions();
+        }
+    }
 
     public static IRuleBuilderOptions<T, string?> ValidUsername<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("The username is required.")
@@ -45,6 +64,12 @@ public static class UserRules
     }
 
     public static IResult Forbidden(string message) => Api.Error(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, message);
+
+    /// <summary>Whether another user of the tenant (any but <paramref name="exceptId"/>) has this username.</summary>
+    public static async Task<bool> UsernameInUseAsync(DbConnection connection, string tenantId, string username, long? exceptId = null) =>
+        await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId AND username = @username AND (@exceptId IS NULL OR id <> @exceptId)",
+            new { tenantId, username, exceptId }) > 0;
 
     public static IResult UsernameTaken(string username) =>
         Api.Error(StatusCodes.Status409Conflict, ErrorCodes.Conflict, $"A user named '{username}' already exists in this tenant.",

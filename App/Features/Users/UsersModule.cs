@@ -1,6 +1,4 @@
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using Carter;
 
 namespace App.Features.Users;
@@ -10,12 +8,7 @@ public sealed class UsersModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/users")
-            .WithErrorResponses()
-            .WithTags("Users")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.TenantPolicy)
-            .RequirePermission(Permissions.ManageUsers);
+        var group = app.MapTenantApi("/api/users", "Users").RequirePermission(Permissions.ManageUsers);
 
         group.MapGet("/", ListUsers.Handle).ReturnsPage<GetUser.Item>()
             .WithSummary("Users by username; filters search (username, display name or email) and is_active.");

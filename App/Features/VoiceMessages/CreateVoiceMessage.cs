@@ -1,9 +1,5 @@
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using App.Twilio;
-using Dapper;
 using FluentValidation;
 using Microsoft.Data.Sqlite;
 

@@ -1,4 +1,3 @@
-using App.Infrastructure.Web;
 using App.Twilio;
 
 namespace App.Features.VoiceMessages;

@@ -3,10 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -23,7 +19,7 @@ namespace App.Features.VoiceMessages;
 public static class ListVoiceMessages
 {
     /// <summary>The normalised query: two requests with the same one get the same answer.</summary>
-    public sealed record Query(string TenantId, int Page, int PerPage, int? IsActive, string? VoiceType, string? Search);
+    public sealed record Query(string TenantId, int Page, int PerPage, bool? IsActive, string? VoiceType, string? Search);
 
     private const string Where = """
         WHERE tenant_id = @TenantId
@@ -48,14 +44,7 @@ public static class ListVoiceMessages
         string? search,
         CurrentTenant tenant, Db db, VoiceMessageListCache cache, IOptions<HttpJsonOptions> json, CancellationToken ct)
     {
-        int? active = isActive?.Trim().ToLowerInvariant() switch
-        {
-            null or "" => null,
-            "true" or "1" => 1,
-            "false" or "0" => 0,
-            _ => -1,
-        };
-        if (active == -1) return Validation.Problem("is_active", "is_active is true or false.");
+        if (ListFilters.IsActive(isActive, out var active) is { } problem) return problem;
         if (!string.IsNullOrEmpty(voiceType) && !VoiceMessageRules.Types.Contains(voiceType))
             return Validation.Problem("voice_type", $"voice_type is one of {string.Join(", ", VoiceMessageRules.Types)}.");
 
@@ -76,7 +65,7 @@ public static class ListVoiceMessages
             query.TenantId,
             query.IsActive,
             query.VoiceType,
-            Search = query.Search is null ? null : "%" + EscapeLike(query.Search) + "%",
+            Search = query.Search is null ? null : SqlLike.Containing(query.Search),
             Limit = request.PerPage,
             request.Offset,
         };
@@ -90,9 +79,6 @@ public static class ListVoiceMessages
         cache.Store(query, answer);
         return answer;
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
     /// <summary>
     /// One list answer as the bytes <see cref="Api.Page{T}"/> would send, cut around the envelope's timestamp so that

@@ -1,7 +1,5 @@
 using System.Globalization;
-using App.Infrastructure.Web;
 using App.Twilio;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.VoiceMessages;

@@ -1,6 +1,4 @@
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using Carter;
 
 namespace App.Features.VoiceMessages;
@@ -10,11 +8,7 @@ public sealed class VoiceMessagesModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/voice-messages")
-            .WithErrorResponses()
-            .WithTags("Voice messages")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.TenantPolicy);
+        var group = app.MapTenantApi("/api/voice-messages", "Voice messages");
 
         group.MapGet("/", ListVoiceMessages.Handle).ReturnsPage<GetVoiceMessage.Item>()
             .WithSummary("Voice messages, newest first; filters is_active, voice_type and search (name contains).");

@@ -1,5 +1,4 @@
 using App.Twilio;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.VoiceMessages;

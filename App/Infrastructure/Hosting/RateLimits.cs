@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using App.Infrastructure.Web;
-using App.Infrastructure.Tenancy;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace App.Infrastructure.Hosting;
 

@@ -1,5 +1,3 @@
-using App.Infrastructure.Tenancy;
-
 namespace App.Infrastructure.Hosting;
 
 /// <summary>

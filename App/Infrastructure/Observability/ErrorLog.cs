@@ -1,7 +1,4 @@
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using Dapper;
 
 namespace App.Infrastructure.Observability;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using App.Infrastructure.Database;
 
 namespace App.Infrastructure.Security;
 

@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using App.Infrastructure.Database;
 
 namespace App.Infrastructure.Security;
 

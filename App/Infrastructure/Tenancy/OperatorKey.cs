@@ -1,5 +1,3 @@
-using App.Infrastructure.Web;
-
 namespace App.Infrastructure.Tenancy;
 
 /// <summary>

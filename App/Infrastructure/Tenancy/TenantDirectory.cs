@@ -1,5 +1,3 @@
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Primitives;
 

@@ -1,5 +1,4 @@
 // An API failure in words a receptionist can act on.
-import { explainTwilioCode } from './twilioErrors'
 import { formatBytes } from './format'
 
 /**
@@ -33,8 +32,7 @@ export function describeError(error, fallback = 'Something went wrong') {
         ? `Not enough storage left: ${formatBytes(details.remaining_bytes)} remaining. Delete unused files first.`
         : serverMessage || 'The storage quota is full. Delete unused files first.'
     case 'TWILIO_ERROR': {
-      const words = explainTwilioCode(details.twilio_code)
-      const base = words || serverMessage || 'Twilio refused the request.'
+      const base = serverMessage || 'Twilio refused the request.'
       return details.twilio_code ? `${base} (Twilio error ${details.twilio_code})` : base
     }
     case 'INTERNAL_ERROR':

@@ -43,14 +43,14 @@ describe('templates', () => {
 
 describe('errors in words', () => {
   it('explains Twilio codes and statuses', () => {
-    expect(failureReason({ error_code: 21610 })).toMatch(/opted out/)
-    expect(failureReason({ error_code: '30007' })).toMatch(/filtered/)
+    expect(failureReason({ error_code: 21610, error_description: 'The recipient has opted out by replying STOP.' })).toMatch(/opted out/)
+    expect(failureReason({ error_code: '30007', error_message: 'Message filtered' })).toMatch(/filtered/)
     expect(failureReason({ status: 'no-answer' })).toBe('Nobody answered the call.')
     expect(failureReason({ error_code: 99999 })).toBe('Twilio error 99999.')
   })
 
   it('describes API errors by code', () => {
-    const twilio = new ApiError({ status: 502, code: 'TWILIO_ERROR', message: 'x', details: { twilio_code: 21211 } })
+    const twilio = new ApiError({ status: 502, code: 'TWILIO_ERROR', message: 'The phone number is not valid.', details: { twilio_code: 21211 } })
     expect(describeError(twilio)).toMatch(/not valid.*\(Twilio error 21211\)/)
     const media = new ApiError({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'x', details: { reason: 'not an MP3' } })
     expect(describeError(media)).toBe('This file type is not supported: not an MP3. Upload an MP3 or WAV file.')

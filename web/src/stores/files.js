@@ -1,33 +1,17 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { usePagedList } from '@/composables/usePagedList'
 import * as filesApi from '@/api/files'
 
 export const useFilesStore = defineStore('files', () => {
-  const items = ref([])
-  const pagination = ref(null)
-  const loading = ref(false)
-  const error = ref(null)
   const filters = ref({ search: '', fileType: '', tag: '' })
   const page = ref(1)
   const perPage = ref(20)
   const quota = ref(null)
 
-  let requestSeq = 0
-  async function fetch() {
-    const seq = ++requestSeq
-    loading.value = true
-    error.value = null
-    try {
-      const res = await filesApi.list({ page: page.value, perPage: perPage.value, ...filters.value })
-      if (seq !== requestSeq) return
-      items.value = res.items
-      pagination.value = res.pagination
-    } catch (e) {
-      if (seq === requestSeq) error.value = e
-    } finally {
-      if (seq === requestSeq) loading.value = false
-    }
-  }
+  const list = usePagedList(() => filesApi.list({ page: page.value, perPage: perPage.value, ...filters.value }))
+  const { items, pagination, loading, error } = list
+  const fetch = () => list.load()
 
   async function fetchQuota() {
     try {

@@ -1,33 +1,17 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { usePagedList } from '@/composables/usePagedList'
 import * as voiceApi from '@/api/voiceMessages'
 
 export const useVoiceMessagesStore = defineStore('voiceMessages', () => {
-  const items = ref([])
-  const pagination = ref(null)
-  const loading = ref(false)
-  const error = ref(null)
   const filters = ref({ search: '', voiceType: '', isActive: '' })
   const page = ref(1)
   const perPage = ref(12)
   const options = ref(null)
 
-  let requestSeq = 0
-  async function fetch() {
-    const seq = ++requestSeq
-    loading.value = true
-    error.value = null
-    try {
-      const res = await voiceApi.list({ page: page.value, perPage: perPage.value, ...filters.value })
-      if (seq !== requestSeq) return // a newer search answered first
-      items.value = res.items
-      pagination.value = res.pagination
-    } catch (e) {
-      if (seq === requestSeq) error.value = e
-    } finally {
-      if (seq === requestSeq) loading.value = false
-    }
-  }
+  const list = usePagedList(() => voiceApi.list({ page: page.value, perPage: perPage.value, ...filters.value }))
+  const { items, pagination, loading, error } = list
+  const fetch = () => list.load()
 
   async function loadOptions() {
     if (!options.value) options.value = await voiceApi.options()

@@ -87,13 +87,26 @@ describe('FileUploader', () => {
     expect(w.get('[data-testid="upload-error"]').text()).toBe('Not enough storage left: 1.5 KB remaining. Delete unused files first.')
   })
 
-  it('refuses files that are not MP3 or WAV, or that do not fit the quota, without uploading', async () => {
+  it('leaves the format to the server and refuses only empty files and files that do not fit the quota', async () => {
     const w = mount(FileUploader, { props: { remainingBytes: 500 } })
-    await pick(w, [audio('notes.txt', 10, 'text/plain'), audio('long.mp3', 800)])
-    expect(FakeXhr.instances).toHaveLength(0)
+    await pick(w, [audio('empty.mp3', 0), audio('long.mp3', 800), audio('greeting.aiff', 10, 'audio/aiff')])
+    expect(FakeXhr.instances).toHaveLength(1)
+    expect(FakeXhr.instances[0].body.get('file').name).toBe('greeting.aiff')
     const errors = w.findAll('[data-testid="upload-error"]').map((e) => e.text())
-    expect(errors[0]).toBe('Only MP3 and WAV files can be uploaded.')
+    expect(errors[0]).toBe('The file is empty.')
     expect(errors[1]).toContain('Not enough storage left')
+  })
+
+  it('shows the server\'s reason when it finds a file is not audio, whatever its name', async () => {
+    const w = mount(FileUploader)
+    await pick(w, [audio('notes.txt', 10, 'text/plain')])
+    expect(FakeXhr.instances[0].body.get('file').name).toBe('notes.txt')
+    FakeXhr.instances[0].respond(415, {
+      success: false,
+      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The file is text, not audio.', details: { reason: 'the file is text, not audio', filename: 'notes.txt' } },
+    })
+    await new Promise((r) => setTimeout(r))
+    expect(w.get('[data-testid="upload-error"]').text()).toContain('the file is text, not audio')
   })
 
   it('uploads several files one after the other and can cancel', async () => {
