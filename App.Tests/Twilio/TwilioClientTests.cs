@@ -133,7 +133,7 @@ public class TwilioClientTests
     public async Task Create_call_with_inline_twiml_sends_it_form_encoded()
     {
         var handler = new FakeTwilioHandler(FakeTwilioHandler.Respond(HttpStatusCode.Created, CallJson));
-        var twiml = new VoiceResponse().Say("Hi & <bye>", voice: "Polly.Joanna").ToXml();
+        var twiml = new VoiceTwiml().Say("Hi & <bye>", voice: "Polly.Joanna").ToXml();
 
         await Client(handler).CreateCallAsync(AuthToken, new CreateCallRequest("+14155552671", "+15005550006", Twiml: twiml));
 

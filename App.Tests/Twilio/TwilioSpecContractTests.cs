@@ -208,7 +208,7 @@ public class TwilioSpecContractTests
                 break;
             case "call-twiml":
                 await client.CreateCallAsync(Credentials, new CreateCallRequest(
-                    "+14155552671", "+15005550006", Twiml: new VoiceResponse().Say("Hi", voice: "Polly.Joanna").ToXml(), MachineDetection: "Enable"));
+                    "+14155552671", "+15005550006", Twiml: new VoiceTwiml().Say("Hi", voice: "Polly.Joanna").ToXml(), MachineDetection: "Enable"));
                 break;
             case "fetch-message":
                 await client.FetchMessageAsync(Credentials, MessageSid);

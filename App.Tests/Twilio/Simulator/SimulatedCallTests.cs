@@ -19,7 +19,7 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         var audioPath = $"{CallbackCapture.Prefix}/audio/{id}.mp3";
         var statusPath = $"{CallbackCapture.Prefix}/call-status/{id}";
         factory.Capture.Respond(audioPath, 200, "audio/mpeg", "ID3");
-        factory.Capture.Respond(twimlPath, 200, "application/xml; charset=utf-8", new VoiceResponse()
+        factory.Capture.Respond(twimlPath, 200, "application/xml; charset=utf-8", new VoiceTwiml()
             .Say(Spoken, voice: "Polly.Joanna").Play(factory.UrlFor(audioPath)).Hangup().ToXml());
 
         var created = await client.CreateCallAsync(credentials, new CreateCallRequest(
