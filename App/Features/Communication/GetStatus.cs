@@ -14,7 +14,7 @@ public static class GetStatus
 {
     public sealed record Answer(HistoryItem Item, bool Refreshed, string? RefreshError);
 
-    public static async Task<IResult> Handle(string sid, CurrentTenant tenant, Db db, TwilioAccounts accounts, TwilioClient twilio, CancellationToken ct)
+    public static async Task<IResult> Handle(string sid, CurrentTenant tenant, Db db, TwilioAccounts accounts, TwilioRest twilio, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         const string Sql = $"SELECT {HistoryItem.Columns} FROM communication_log WHERE tenant_id = @tenantId AND twilio_sid = @sid";
