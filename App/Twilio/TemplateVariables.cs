@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
+// Ours: {{variables}} are this product's template syntax; Twilio never sees them.
 namespace App.Twilio;
 
 /// <summary>The outcome of <see cref="TemplateVariables.Render"/>. <see cref="Text"/> is null unless every placeholder was filled.</summary>

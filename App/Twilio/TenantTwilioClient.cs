@@ -9,12 +9,12 @@ using SdkResponse = global::Twilio.Http.Response;
 using JsonContentType = global::Twilio.Constant.EnumConstants.ContentTypeEnum;
 using ITwilioRestClient = global::Twilio.Clients.ITwilioRestClient;
 
+// Ours: the SDK's own client cannot tell "not sent" from "may have been created", nor use our base URL, pipeline or cancellation.
 namespace App.Twilio;
 
 /// <summary>
-/// Ours because the SDK's own client cannot tell "not sent" from "may have been created": the
-/// <see cref="ITwilioRestClient"/> the SDK's resource classes send through, for one tenant and one call. It takes the
-/// <c>Request</c> the SDK wrote, sends it on our <see cref="HttpClient"/> (base URL from <c>Twilio:ApiBaseUrl</c>,
+/// The <see cref="ITwilioRestClient"/> the SDK's resource classes send through, for one tenant and one call. It takes
+/// the <c>Request</c> the SDK wrote, sends it on our <see cref="HttpClient"/> (base URL from <c>Twilio:ApiBaseUrl</c>,
 /// resilience pipeline underneath, the call's cancellation) and reads the answer our way:
 /// <list type="bullet">
 ///   <item>no connection could be made → <see cref="TwilioConnectionException"/> (nothing was sent);</item>

@@ -5,6 +5,7 @@ using App.Twilio.Simulator;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 
+// Ours: which Twilio account each tenant sends through and signs its webhooks with is this product's data.
 namespace App.Twilio;
 
 /// <summary>

@@ -1,10 +1,10 @@
+// Ours: the outbox must tell not sent, uncertain and refused apart; the SDK's ApiException cannot (a 5xx arrives as status 0).
 namespace App.Twilio;
 
 /// <summary>
-/// Ours because the SDK's own exceptions cannot tell "not sent" from "may have been created": base of every failure
-/// <see cref="TwilioRest"/> reports. <see cref="IsRetryable"/> says whether repeating the same call later is safe and
-/// may succeed; <see cref="TwilioUncertainException"/> is never retryable (reconcile first). See docs/twilio.md,
-/// "Errors and what is safe to retry".
+/// Base of every failure <see cref="TwilioRest"/> reports. <see cref="IsRetryable"/> says whether repeating the same
+/// call later is safe and may succeed; <see cref="TwilioUncertainException"/> is never retryable (reconcile first).
+/// See docs/twilio.md, "Errors and what is safe to retry".
 /// </summary>
 public abstract class TwilioException : Exception
 {

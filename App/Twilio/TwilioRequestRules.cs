@@ -1,6 +1,7 @@
 using Twilio.Rest.Api.V2010.Account;
 using SdkHttpMethod = global::Twilio.Http.HttpMethod;
 
+// Ours: the SDK sends whatever it is given; these are the checks Twilio would make, or silently skip.
 namespace App.Twilio;
 
 /// <summary>Values Twilio accepts for <c>StatusCallbackEvent</c> on a call (spec enum <c>call_enum_event</c>).</summary>
@@ -15,8 +16,7 @@ public static class TwilioCallEvents
 }
 
 /// <summary>
-/// Ours because the SDK validates nothing: what Twilio refuses (or, for a call given both Url and Twiml, silently
-/// ignores) is refused before a request leaves, with an <see cref="ArgumentException"/> naming the option, so a doomed
+/// What Twilio refuses (or, for a call given both Url and Twiml, silently ignores) is refused before a request leaves, with an <see cref="ArgumentException"/> naming the option, so a doomed
 /// send fails at once with a clear reason (see docs/twilio.md, "REST resources" and "Limits").
 /// </summary>
 public static class TwilioRequestRules

@@ -6,14 +6,15 @@ using SdkDomain = global::Twilio.Rest.Domain;
 using SdkHttpMethod = global::Twilio.Http.HttpMethod;
 using SdkRequest = global::Twilio.Http.Request;
 
+// Ours: per-tenant clients, cancellation, paging without blocking threads and invariant-culture dates around the SDK's resource classes.
 namespace App.Twilio;
 
 /// <summary>
 /// Messages and calls at Twilio through the SDK's own resource classes (<see cref="MessageResource"/>,
-/// <see cref="CallResource"/> and their options). Ours because each call needs its tenant's account and its
-/// cancellation (a <see cref="TenantTwilioClient"/> per call, never the SDK's global client), the SDK checks nothing
-/// before sending (<see cref="TwilioRequestRules"/>), its paging blocks threads, and it writes dates with the current
-/// culture. Register with <see cref="TwilioServiceCollectionExtensions.AddTwilioRest"/>.
+/// <see cref="CallResource"/> and their options). Each call gets its tenant's account and its cancellation (a
+/// <see cref="TenantTwilioClient"/> per call, never the SDK's global client) and is checked first
+/// (<see cref="TwilioRequestRules"/>); lists are paged without blocking a thread, and dates are written in UTC under
+/// the invariant culture. Register with <see cref="TwilioServiceCollectionExtensions.AddTwilioRest"/>.
 /// </summary>
 /// <remarks>
 /// Failures are <see cref="TwilioException"/>s (see <see cref="TenantTwilioClient"/> for which is which); cancelling

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
+// Ours: where Twilio is (Twilio itself, the simulator, a stand-in) and how long and how often to try; the SDK has no such settings.
 namespace App.Twilio;
 
 /// <summary>Settings under the <c>Twilio</c> configuration section used by <see cref="TwilioRest"/>.</summary>

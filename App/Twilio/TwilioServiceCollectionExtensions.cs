@@ -2,6 +2,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
+// Ours: puts TwilioRest on the factory HttpClient with our resilience pipeline (the SDK would make its own HttpClient).
 namespace App.Twilio;
 
 public static class TwilioServiceCollectionExtensions

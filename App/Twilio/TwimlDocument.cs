@@ -3,6 +3,7 @@ using System.Xml;
 using System.Xml.Linq;
 using SdkMessagingResponse = global::Twilio.TwiML.MessagingResponse;
 
+// Ours: the SDK's TwiML builders validate nothing; this judges a document as Twilio's parser would.
 namespace App.Twilio;
 
 public enum TwimlKind
@@ -20,9 +21,9 @@ public sealed record TwimlValidationResult(bool IsValid, int? ErrorCode, string?
 }
 
 /// <summary>
-/// Ours because the SDK's builders check nothing: constants for serving TwiML and a structural validator, as Twilio's
-/// parser would judge a document (see docs/twilio.md, "TwiML"). The root is <c>Response</c>, verbs, nouns, SSML elements
-/// and attributes come from the known (case-sensitive) set, and numeric and method attributes hold sensible values.
+/// Constants for serving TwiML and a structural validator, as Twilio's parser would judge a document (see
+/// docs/twilio.md, "TwiML"). The root is <c>Response</c>, verbs, nouns, SSML elements and attributes come from the
+/// known (case-sensitive) set, and numeric and method attributes hold sensible values.
 /// Every document <see cref="VoiceTwiml"/> writes passes it; the simulator fails a call with it as Twilio would: 12100
 /// when the document does not parse, 12200 on a schema error.
 /// </summary>

@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using SdkSay = global::Twilio.TwiML.Voice.Say;
 using SdkVoiceResponse = global::Twilio.TwiML.VoiceResponse;
 
+// Ours: the rules the SDK's TwiML builder does not know (no alice, SSML only where the voice takes it, clean characters, validation).
 namespace App.Twilio;
 
 /// <summary>
