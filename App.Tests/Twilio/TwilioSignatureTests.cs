@@ -1,6 +1,5 @@
 using System.Text;
 using App.Twilio;
-using Shouldly;
 using Xunit;
 
 namespace App.Tests.Twilio;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 // Ours: {{variables}} are this product's template syntax; Twilio never sees them.

@@ -1,4 +1,3 @@
-using App.Infrastructure.Database;
 using App.Infrastructure.Hosting;
 using App.Twilio;
 using Microsoft.Data.Sqlite;
