@@ -135,6 +135,8 @@ public sealed class TwilioStandIn : IAsyncDisposable
             [kind == "sms" ? "messages" : "calls"] = items,
             ["page"] = 0,
             ["page_size"] = items.Count,
+            // Twilio's v2010 pages carry their own uri; without it the SDK takes a page for another API's shape.
+            ["uri"] = http.Request.Path + http.Request.QueryString,
             ["next_page_uri"] = null,
         });
     }

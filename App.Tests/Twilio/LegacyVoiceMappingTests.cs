@@ -1,5 +1,4 @@
 using App.Twilio;
-using Shouldly;
 using Xunit;
 
 namespace App.Tests.Twilio;
@@ -97,9 +96,7 @@ public class LegacyVoiceMappingTests
     {
         var selection = LegacyVoiceMapping.Map(new LegacyVoiceSettings("alice", VoiceRate: "slow"));
 
-        var xml = new VoiceResponse()
-            .Say([Ssml.Prosody(selection.ProsodyRate, Ssml.Text("Hello"))], selection.Voice, selection.Language)
-            .ToXml();
+        var xml = new VoiceTwiml().Say("Hello", selection.Voice, selection.Language, selection.ProsodyRate).ToXml();
 
         xml.ShouldContain("<Say voice=\"Polly.Joanna\" language=\"en-US\"><prosody rate=\"slow\">Hello</prosody></Say>");
         TwimlDocument.TryValidate(xml, out _).ShouldBeTrue();

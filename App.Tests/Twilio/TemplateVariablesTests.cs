@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using App.Twilio;
-using Shouldly;
 using Xunit;
 
 namespace App.Tests.Twilio;
@@ -87,7 +86,7 @@ public class TemplateVariablesTests
     {
         var text = TemplateVariables.Render("Hello {{name}}", new Dictionary<string, string> { ["name"] = "<b>&</b><break time=\"9s\"/>" }).Text!;
 
-        var xml = new VoiceResponse().Say([Ssml.Prosody("slow", Ssml.Text(text))], voice: "Polly.Joanna").ToXml();
+        var xml = new VoiceTwiml().Say(text, voice: "Polly.Joanna", rate: "slow").ToXml();
 
         var prosody = XDocument.Parse(xml).Root!.Element("Say")!.Element("prosody")!;
         prosody.HasElements.ShouldBeFalse();

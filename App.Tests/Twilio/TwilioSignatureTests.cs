@@ -1,11 +1,10 @@
 using System.Text;
 using App.Twilio;
-using Shouldly;
 using Xunit;
 
 namespace App.Tests.Twilio;
 
-/// <summary>Vectors from FACTS §5.4, computed with twilio-node 6.2.0.</summary>
+/// <summary>The signature vectors of docs/twilio.md, "Signatures", computed with twilio-node 6.2.0.</summary>
 public class TwilioSignatureTests
 {
     private const string V1Url = "https://mycompany.com/myapp.php?foo=1&bar=2";

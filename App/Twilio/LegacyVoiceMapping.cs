@@ -1,5 +1,6 @@
 using System.Globalization;
 
+// Ours: the legacy app's voice settings (alice, Tropo names, a rate attribute) are our customers' data; the SDK knows nothing of them.
 namespace App.Twilio;
 
 /// <summary>The voice columns of a legacy voice message (product spec <c>voice_messages</c>, legacy <c>Voice</c> table).</summary>

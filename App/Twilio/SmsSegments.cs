@@ -1,3 +1,4 @@
+// Ours: the SDK does not count segments, and the count is needed before anything is sent (validation, cost, the UI).
 namespace App.Twilio;
 
 /// <param name="Encoding"><see cref="SmsSegments.Gsm7"/> or <see cref="SmsSegments.Ucs2"/>.</param>
@@ -6,7 +7,7 @@ namespace App.Twilio;
 /// <param name="PerSegment">Capacity of one segment for this message: 160/70 when it fits in one, else 153/67.</param>
 public readonly record struct SmsSegmentInfo(string Encoding, int Characters, int Segments, int PerSegment);
 
-/// <summary>Counts SMS segments as Twilio bills them (FACTS §7).</summary>
+/// <summary>Counts SMS segments as Twilio bills them (see docs/twilio.md, "SMS segments and encodings").</summary>
 public static class SmsSegments
 {
     public const string Gsm7 = "GSM-7";

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
+// Ours: {{variables}} are this product's template syntax; Twilio never sees them.
 namespace App.Twilio;
 
 /// <summary>The outcome of <see cref="TemplateVariables.Render"/>. <see cref="Text"/> is null unless every placeholder was filled.</summary>
@@ -18,8 +18,8 @@ public sealed record TemplateRenderResult(string? Text, IReadOnlyList<string> Mi
 /// (they are common in real messages), so templates migrated from the old app must be rewritten to <c>{{FirstName}}</c>.</para>
 /// <para>Rendering is a single pass and inserts values as plain text: a value containing <c>{{x}}</c> is not expanded
 /// again, and nothing is escaped here. For voice, put the rendered text into TwiML only through
-/// <see cref="VoiceResponse"/>/<see cref="Ssml.Text"/>, which write it as an XML text node, so a value such as
-/// <c>&lt;b&gt;&amp;</c> is escaped, never interpreted as SSML. Never splice rendered text into an XML string.</para>
+/// <see cref="VoiceTwiml.Say"/>, which writes it as an XML text node, so a value such as <c>&lt;b&gt;&amp;</c> is
+/// escaped, never interpreted as SSML. Never splice rendered text into an XML string.</para>
 /// <para>A send with a missing or malformed placeholder must be refused: <see cref="Render"/> then returns no text.</para>
 /// </remarks>
 public static partial class TemplateVariables

@@ -1,10 +1,8 @@
-using App.Infrastructure.Database;
 using App.Infrastructure.Security;
-using App.Infrastructure.Tenancy;
 using App.Twilio.Simulator;
-using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 
+// Ours: which Twilio account each tenant sends through and signs its webhooks with is this product's data.
 namespace App.Twilio;
 
 /// <summary>

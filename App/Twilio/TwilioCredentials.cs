@@ -1,9 +1,10 @@
+// Ours: one tenant's credentials for one call, never printed; the SDK takes them as loose strings.
 namespace App.Twilio;
 
 /// <summary>
 /// A tenant's Twilio credentials for one call. <paramref name="Username"/> is the Account SID (with the Auth Token as
 /// <paramref name="Secret"/>) or an API Key SID <c>SK...</c> (with the key's secret); the Account SID always goes in the
-/// URL path (FACTS §0).
+/// URL path (see docs/twilio.md, "REST resources").
 /// </summary>
 public sealed record TwilioCredentials(string AccountSid, string Username, string Secret)
 {

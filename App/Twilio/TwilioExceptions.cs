@@ -1,8 +1,10 @@
+// Ours: the outbox must tell not sent, uncertain and refused apart; the SDK's ApiException cannot (a 5xx arrives as status 0).
 namespace App.Twilio;
 
 /// <summary>
-/// Base of every failure <see cref="TwilioClient"/> reports. <see cref="IsRetryable"/> says whether repeating the same
+/// Base of every failure <see cref="TwilioRest"/> reports. <see cref="IsRetryable"/> says whether repeating the same
 /// call later is safe and may succeed; <see cref="TwilioUncertainException"/> is never retryable (reconcile first).
+/// See docs/twilio.md, "Errors and what is safe to retry".
 /// </summary>
 public abstract class TwilioException : Exception
 {
@@ -15,7 +17,7 @@ public abstract class TwilioException : Exception
 }
 
 /// <summary>
-/// Twilio answered with an error status (FACTS §3). <see cref="Exception.Message"/> is Twilio's own message; both the
+/// Twilio answered with an error status. <see cref="Exception.Message"/> is Twilio's own message; both the
 /// flat 2010 body (<c>code, message, more_info, status</c>) and the RFC 9457 problem body are read.
 /// </summary>
 public sealed class TwilioApiException : TwilioException
@@ -48,8 +50,9 @@ public sealed class TwilioApiException : TwilioException
 
 /// <summary>
 /// A create (POST) whose outcome is unknown: it timed out, the connection broke after the request was sent, or Twilio
-/// answered 5xx. Twilio may have created the message or call; v2010 has no idempotency key, so sending again may
-/// duplicate it. Reconcile first (list by To and date, or fetch by SID) and only then decide.
+/// answered 3xx, 5xx or a 2xx that could not be read. Twilio may have created the message or call; v2010 has no
+/// idempotency key, so sending again may duplicate it. Reconcile first (list by To and date, or fetch by SID) and only
+/// then decide.
 /// </summary>
 public sealed class TwilioUncertainException : TwilioException
 {
@@ -60,7 +63,7 @@ public sealed class TwilioUncertainException : TwilioException
         Code = code;
     }
 
-    /// <summary>The 5xx status, or null when there was no answer (timeout, broken connection).</summary>
+    /// <summary>The status Twilio answered, or null when there was no answer (timeout, broken connection).</summary>
     public int? HttpStatus { get; }
 
     public int? Code { get; }

@@ -1,12 +1,14 @@
 using System.Net.Sockets;
 using Polly.Timeout;
 
+// Ours: the SDK retries nothing, and what is safe to repeat is a promise the outbox makes.
 namespace App.Twilio;
 
 /// <summary>
-/// Which failures are safe to retry (FACTS §3.3, §10.4). Any method: 429 (Twilio did not process it) and a connection
-/// that could not be made (the request never left). Reads (GET/HEAD) only: 5xx, 408 and timeouts or broken connections.
-/// A create that timed out or got a 5xx may have been processed and is never resent.
+/// Which failures are safe to retry in the resilience pipeline under <see cref="TwilioRest"/> (see docs/twilio.md,
+/// "Errors and what is safe to retry"). Any method: 429 (Twilio did not process it) and a connection that could not be
+/// made (the request never left). Reads (GET/HEAD) only: 5xx, 408 and timeouts or broken connections. A create that
+/// timed out or got a 5xx may have been processed and is never resent.
 /// </summary>
 public static class TwilioRetryPolicy
 {

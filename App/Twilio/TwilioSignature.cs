@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 
+// Ours: the SDK's RequestValidator refuses genuine Twilio requests with repeated keys or a URL written with a default port.
 namespace App.Twilio;
 
 /// <summary>
-/// Computes and checks the <c>X-Twilio-Signature</c> header (FACTS §5).
+/// Computes and checks the <c>X-Twilio-Signature</c> header (see docs/twilio.md, "Signatures").
 /// </summary>
 /// <remarks>
 /// The URL must be the one Twilio requested, as configured: public scheme and host, path and the query string
@@ -24,7 +25,7 @@ public static class TwilioSignature
         var data = new StringBuilder(url);
         if (parameters is not null)
         {
-            // Ordinal, never culture-aware: culture sorting puts "Caller" before "CallSid" (FACTS §5.1, vector V1).
+            // Ordinal, never culture-aware: culture sorting puts "Caller" before "CallSid" (see docs/twilio.md, "Signatures").
             // Repeated keys: distinct values, sorted ordinally, each appended as name+value (twilio-node behaviour).
             var groups = parameters
                 .GroupBy(p => p.Key, StringComparer.Ordinal)
@@ -46,7 +47,7 @@ public static class TwilioSignature
 
     /// <summary>
     /// True when <paramref name="signatureHeader"/> matches the URL as given, or the same URL with its default port
-    /// removed or added (Twilio is inconsistent about <c>:443</c>/<c>:80</c>, FACTS §5.3).
+    /// removed or added (Twilio is inconsistent about <c>:443</c>/<c>:80</c>; see docs/twilio.md, "Signatures").
     /// </summary>
     public static bool IsValid(string url, IEnumerable<KeyValuePair<string, string>>? parameters, string authToken, string? signatureHeader)
     {
@@ -69,7 +70,7 @@ public static class TwilioSignature
     }
 
     /// <summary>
-    /// Validates a JSON-body webhook (FACTS §5.2): the signature covers the URL (which carries <c>bodySHA256</c>) with
+    /// Validates a JSON-body webhook (see docs/twilio.md, "Signatures"): the signature covers the URL (which carries <c>bodySHA256</c>) with
     /// no parameters, and <c>bodySHA256</c> must equal the SHA-256 hex of the raw body bytes.
     /// </summary>
     public static bool IsValidJson(string url, ReadOnlySpan<byte> rawBody, string authToken, string? signatureHeader)

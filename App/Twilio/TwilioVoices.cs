@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 
+// Ours: the SDK takes any voice name; which voices we offer and what each accepts (SSML, lengths) are our rules.
 namespace App.Twilio;
 
 public enum VoiceProvider
@@ -18,7 +19,7 @@ public sealed record VoiceInfo(string Name, string Language, VoiceProvider Provi
 
 /// <summary>
 /// A curated catalogue of the text-to-speech voices this product offers, with the per-provider rules that
-/// validators need (FACTS §6.2). Voice names are case-sensitive, as in TwiML.
+/// validators need (see docs/twilio.md, "TwiML" and "Limits"). Voice names are case-sensitive, as in TwiML.
 /// </summary>
 /// <remarks>
 /// The list is deliberately short: common Polly Standard/Neural voices and a few Google voices per language.

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using SdkMessagingResponse = global::Twilio.TwiML.MessagingResponse;
 
+// Ours: the SDK's TwiML builders validate nothing; this judges a document as Twilio's parser would.
 namespace App.Twilio;
 
 public enum TwimlKind
@@ -19,9 +21,11 @@ public sealed record TwimlValidationResult(bool IsValid, int? ErrorCode, string?
 }
 
 /// <summary>
-/// Constants for serving TwiML and a structural validator: the root is <c>Response</c>, verbs, nouns, SSML elements and
-/// attributes come from the known (case-sensitive) set, and numeric and method attributes hold sensible values.
-/// Used by the simulator to fail a call as Twilio would: 12100 when the document does not parse, 12200 on a schema error.
+/// Constants for serving TwiML and a structural validator, as Twilio's parser would judge a document (see
+/// docs/twilio.md, "TwiML"). The root is <c>Response</c>, verbs, nouns, SSML elements and attributes come from the
+/// known (case-sensitive) set, and numeric and method attributes hold sensible values.
+/// Every document <see cref="VoiceTwiml"/> writes passes it; the simulator fails a call with it as Twilio would: 12100
+/// when the document does not parse, 12200 on a schema error.
 /// </summary>
 public static class TwimlDocument
 {
@@ -30,7 +34,7 @@ public static class TwimlDocument
     public const string ContentType = "application/xml; charset=utf-8";
 
     /// <summary>An empty <c>&lt;Response/&gt;</c>: the reply to a webhook that needs no action.</summary>
-    public static string EmptyResponse { get; } = new MessagingResponse().ToXml();
+    public static string EmptyResponse { get; } = new SdkMessagingResponse().ToString(SaveOptions.DisableFormatting);
 
     private static readonly XmlReaderSettings ReaderSettings = new()
     {

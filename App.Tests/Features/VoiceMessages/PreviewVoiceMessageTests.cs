@@ -132,7 +132,7 @@ public sealed class PreviewVoiceMessageTests(VoiceFileUrlsFactory factory) : ICl
     private static XElement Parse(JsonElement data)
     {
         var twiml = data.GetProperty("twiml").GetString()!;
-        twiml.ShouldStartWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        twiml.ShouldStartWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
         TwimlDocument.Validate(twiml, TwimlKind.Voice).ShouldBe(TwimlValidationResult.Valid);
         var root = XDocument.Parse(twiml).Root!;
         root.Name.LocalName.ShouldBe("Response");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using App.Tests.Support;
 using App.Twilio;
 using App.Twilio.Simulator;
@@ -41,8 +40,9 @@ public sealed class InboundHookTests(SimulatorAppFactory factory) : IClassFixtur
         hit["NumSegments"].ShouldBe("1");
         hit["ApiVersion"].ShouldBe("2010-04-01");
 
-        var listed = await factory.TwilioClient().ListMessagesAsync(accounts.CredentialsFor(tenant.Id), new MessageListFilter(From: "+14155552671"));
-        listed.Items.ShouldContain(m => m.Sid == sid && m.Status == "received" && m.Direction == "inbound");
+        var listed = await factory.TwilioRest().ListMessagesAsync(accounts.CredentialsFor(tenant.Id),
+            new global::Twilio.Rest.Api.V2010.Account.ReadMessageOptions { From = new global::Twilio.Types.PhoneNumber("+14155552671") });
+        listed.Items.ShouldContain(m => m.Sid == sid && m.Status.ToString() == "received" && m.Direction.ToString() == "inbound");
     }
 
     [Fact]

@@ -1,10 +1,13 @@
 using System.Globalization;
 using App.Twilio;
 using App.Twilio.Simulator;
+using global::Twilio.Rest.Api.V2010.Account;
+using global::Twilio.Types;
+using static App.Tests.Twilio.Simulator.SimulatorSends;
 
 namespace App.Tests.Twilio.Simulator;
 
-/// <summary>Calls placed through the real <see cref="TwilioClient"/>: the simulator fetches TwiML and media from the app.</summary>
+/// <summary>Calls placed through the SDK and the app's <see cref="TwilioRest"/>: the simulator fetches TwiML and media from the app.</summary>
 public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixture<SimulatorAppFactory>
 {
     private const string Recipient = "+14155552671";
@@ -19,15 +22,14 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         var audioPath = $"{CallbackCapture.Prefix}/audio/{id}.mp3";
         var statusPath = $"{CallbackCapture.Prefix}/call-status/{id}";
         factory.Capture.Respond(audioPath, 200, "audio/mpeg", "ID3");
-        factory.Capture.Respond(twimlPath, 200, "application/xml; charset=utf-8", new VoiceResponse()
+        factory.Capture.Respond(twimlPath, 200, "application/xml; charset=utf-8", new VoiceTwiml()
             .Say(Spoken, voice: "Polly.Joanna").Play(factory.UrlFor(audioPath)).Hangup().ToXml());
 
-        var created = await client.CreateCallAsync(credentials, new CreateCallRequest(
-            Recipient, SimulatedAccounts.DefaultFromNumber, Url: factory.UrlFor(twimlPath + "?v=1"),
-            StatusCallback: factory.UrlFor(statusPath), StatusCallbackEvents: TwilioCallEvents.All));
+        var created = await client.CreateCallAsync(credentials, Call(
+            Recipient, url: factory.UrlFor(twimlPath + "?v=1"), statusCallback: factory.UrlFor(statusPath), events: TwilioCallEvents.All));
 
         created.Sid.ShouldMatch("^CA[0-9a-f]{32}$");
-        created.Status.ShouldBe("queued");
+        created.Status.ToString().ShouldBe("queued");
         created.Direction.ShouldBe("outbound-api");
         created.Duration.ShouldBeNull();
 
@@ -41,7 +43,7 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
             callback["AccountSid"].ShouldBe(credentials.AccountSid);
             callback["CallbackSource"].ShouldBe("call-progress-events");
             callback["Direction"].ShouldBe("outbound-api");
-            Rfc2822DateConverter.Parse(callback["Timestamp"]!).ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+            Rfc2822(callback["Timestamp"]!).ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         }
 
         var expected = CallLifecycle.EstimateDuration(Spoken.Length, plays: 1);
@@ -61,13 +63,13 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         factory.Capture.Hits(audioPath).ShouldHaveSingleItem().Method.ShouldBe("GET");
 
         var fetched = await client.FetchCallAsync(credentials, created.Sid);
-        fetched.Status.ShouldBe("completed");
-        fetched.DurationValue.ShouldBe(expected);
+        fetched.Status.ToString().ShouldBe("completed");
+        fetched.Duration.ShouldBe(expected.ToString(CultureInfo.InvariantCulture));
         fetched.Price.ShouldBe("-0.01400");
         fetched.PriceUnit.ShouldBe("USD");
         fetched.StartTime.ShouldNotBeNull();
         fetched.EndTime.ShouldNotBeNull();
-        (await client.ListCallsAsync(credentials, new CallListFilter(To: Recipient))).Items.ShouldContain(c => c.Sid == created.Sid);
+        (await client.ListCallsAsync(credentials, new ReadCallOptions { To = new PhoneNumber(Recipient) })).Items.ShouldContain(c => c.Sid == created.Sid);
     }
 
     [Fact]
@@ -79,8 +81,8 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         var statusPath = $"{CallbackCapture.Prefix}/call-status/{id}";
         factory.Capture.Respond(twimlPath, 200, "text/xml", "<Response><Say>Hi</Say></Response>");
 
-        var created = await client.CreateCallAsync(credentials, new CreateCallRequest(
-            Recipient, SimulatedAccounts.DefaultFromNumber, Url: factory.UrlFor(twimlPath), Method: "GET", StatusCallback: factory.UrlFor(statusPath)));
+        var created = await client.CreateCallAsync(credentials, Call(
+            Recipient, url: factory.UrlFor(twimlPath), method: "GET", statusCallback: factory.UrlFor(statusPath)));
 
         var completed = (await factory.Capture.WaitForAsync(statusPath, 1)).ShouldHaveSingleItem();
         completed["CallStatus"].ShouldBe("completed");
@@ -123,9 +125,8 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         factory.Capture.Respond(twimlPath, scenario == "server-error" ? 500 : 200, contentType,
             document.Replace("{audio-404}", factory.UrlFor(audio404)).Replace("{audio-html}", factory.UrlFor(audioHtml)));
 
-        var created = await client.CreateCallAsync(credentials, new CreateCallRequest(
-            Recipient, SimulatedAccounts.DefaultFromNumber, Url: factory.UrlFor(twimlPath),
-            StatusCallback: factory.UrlFor(statusPath), StatusCallbackEvents: TwilioCallEvents.All));
+        var created = await client.CreateCallAsync(credentials, Call(
+            Recipient, url: factory.UrlFor(twimlPath), statusCallback: factory.UrlFor(statusPath), events: TwilioCallEvents.All));
 
         var callbacks = await factory.Capture.WaitForAsync(statusPath, 3);
         callbacks.Select(c => c["CallStatus"]).ShouldBe(["initiated", "ringing", "failed"], scenario);
@@ -135,7 +136,7 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         factory.Ledger.CallErrors[created.Sid].Code.ShouldBe(errorCode);
 
         var fetched = await client.FetchCallAsync(credentials, created.Sid);
-        fetched.Status.ShouldBe("failed");
+        fetched.Status.ToString().ShouldBe("failed");
         fetched.Duration.ShouldBeNull();
         fetched.Price.ShouldBeNull();
     }
@@ -151,9 +152,8 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         var twimlPath = $"{CallbackCapture.Prefix}/twiml/{id}";
         var statusPath = $"{CallbackCapture.Prefix}/call-status/{id}";
 
-        var created = await client.CreateCallAsync(credentials, new CreateCallRequest(
-            to, SimulatedAccounts.DefaultFromNumber, Url: factory.UrlFor(twimlPath), StatusCallback: factory.UrlFor(statusPath),
-            StatusCallbackEvents: [TwilioCallEvents.Ringing, TwilioCallEvents.Completed]));
+        var created = await client.CreateCallAsync(credentials, Call(
+            to, url: factory.UrlFor(twimlPath), statusCallback: factory.UrlFor(statusPath), events: [TwilioCallEvents.Ringing, TwilioCallEvents.Completed]));
 
         var callbacks = await factory.Capture.WaitForAsync(statusPath, 2);
         callbacks.Select(c => c["CallStatus"]).ShouldBe(["ringing", status]);
@@ -162,7 +162,7 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         callbacks[^1]["SipResponseCode"].ShouldBe(sipCode);
         callbacks[^1]["CallDuration"].ShouldBe("0");
         factory.Capture.Hits(twimlPath).ShouldBeEmpty();
-        (await client.FetchCallAsync(credentials, created.Sid)).Status.ShouldBe(status);
+        (await client.FetchCallAsync(credentials, created.Sid)).Status.ToString().ShouldBe(status);
     }
 
     [Fact]
@@ -171,8 +171,8 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         var (client, credentials, _) = await TenantAsync();
         var statusPath = $"{CallbackCapture.Prefix}/call-status/{Guid.NewGuid():N}";
 
-        await client.CreateCallAsync(credentials, new CreateCallRequest(
-            Recipient, SimulatedAccounts.DefaultFromNumber, Twiml: "<Response><Dial>+14155550000</Dial></Response>", StatusCallback: factory.UrlFor(statusPath)));
+        await client.CreateCallAsync(credentials, Call(
+            Recipient, twiml: "<Response><Dial>+14155550000</Dial></Response>", statusCallback: factory.UrlFor(statusPath)));
 
         var completed = (await factory.Capture.WaitForAsync(statusPath, 1)).ShouldHaveSingleItem();
         completed["CallStatus"].ShouldBe("failed");
@@ -186,27 +186,27 @@ public sealed class SimulatedCallTests(SimulatorAppFactory factory) : IClassFixt
         var createdBefore = factory.Ledger.CreatedCalls;
         var twiml = $"<Response><Say>{Guid.NewGuid():N}</Say></Response>";
 
-        (await client.CreateCallAsync(credentials, new CreateCallRequest(MagicNumbers.ThrottledOnce, SimulatedAccounts.DefaultFromNumber, Twiml: twiml)))
-            .Status.ShouldBe("queued");
+        (await client.CreateCallAsync(credentials, Call(MagicNumbers.ThrottledOnce, twiml: twiml)))
+            .Status.ToString().ShouldBe("queued");
         factory.Ledger.CreatedCalls.ShouldBe(createdBefore + 1);
 
         (await Should.ThrowAsync<TwilioUncertainException>(() => client.CreateCallAsync(credentials,
-            new CreateCallRequest(MagicNumbers.CreatedButServerError, SimulatedAccounts.DefaultFromNumber, Twiml: twiml)))).HttpStatus.ShouldBe(500);
-        (await client.ListCallsAsync(credentials, new CallListFilter(To: MagicNumbers.CreatedButServerError))).Items.ShouldHaveSingleItem();
+            Call(MagicNumbers.CreatedButServerError, twiml: twiml)))).HttpStatus.ShouldBe(500);
+        (await client.ListCallsAsync(credentials, new ReadCallOptions { To = new PhoneNumber(MagicNumbers.CreatedButServerError) })).Items.ShouldHaveSingleItem();
 
         (await Should.ThrowAsync<TwilioUncertainException>(() => client.CreateCallAsync(credentials,
-            new CreateCallRequest(MagicNumbers.Unavailable, SimulatedAccounts.DefaultFromNumber, Twiml: twiml)))).HttpStatus.ShouldBe(503);
-        (await client.ListCallsAsync(credentials, new CallListFilter(To: MagicNumbers.Unavailable))).Items.ShouldBeEmpty();
+            Call(MagicNumbers.Unavailable, twiml: twiml)))).HttpStatus.ShouldBe(503);
+        (await client.ListCallsAsync(credentials, new ReadCallOptions { To = new PhoneNumber(MagicNumbers.Unavailable) })).Items.ShouldBeEmpty();
 
         (await Should.ThrowAsync<TwilioApiException>(() => client.CreateCallAsync(credentials,
-            new CreateCallRequest(MagicNumbers.InvalidNumber, SimulatedAccounts.DefaultFromNumber, Twiml: twiml)))).Code.ShouldBe(21211);
+            Call(MagicNumbers.InvalidNumber, twiml: twiml)))).Code.ShouldBe(21211);
         factory.Ledger.CreatedCalls.ShouldBe(createdBefore + 2);
     }
 
-    private async Task<(TwilioClient Client, TwilioCredentials Credentials, string Token)> TenantAsync()
+    private async Task<(TwilioRest Client, TwilioCredentials Credentials, string Token)> TenantAsync()
     {
         var tenant = await factory.CreateTenantAsync();
         var accounts = factory.Service<SimulatedAccounts>();
-        return (factory.TwilioClient(), accounts.CredentialsFor(tenant.Id), accounts.AuthTokenFor(tenant.Id));
+        return (factory.TwilioRest(), accounts.CredentialsFor(tenant.Id), accounts.AuthTokenFor(tenant.Id));
     }
 }

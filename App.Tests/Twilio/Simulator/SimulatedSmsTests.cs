@@ -1,9 +1,13 @@
+using System.Globalization;
 using App.Twilio;
 using App.Twilio.Simulator;
+using global::Twilio.Rest.Api.V2010.Account;
+using global::Twilio.Types;
+using static App.Tests.Twilio.Simulator.SimulatorSends;
 
 namespace App.Tests.Twilio.Simulator;
 
-/// <summary>Messages sent through the real <see cref="TwilioClient"/> to the simulator over HTTP.</summary>
+/// <summary>Messages sent through the SDK and the app's <see cref="TwilioRest"/> to the simulator over HTTP.</summary>
 public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixture<SimulatorAppFactory>
 {
     private const string Recipient = "+14155552671";
@@ -15,21 +19,20 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         var credentials = factory.Service<SimulatedAccounts>().CredentialsFor(tenant.Id);
         var token = factory.Service<SimulatedAccounts>().AuthTokenFor(tenant.Id);
         var path = $"{CallbackCapture.Prefix}/sms/{Guid.NewGuid():N}";
-        var client = factory.TwilioClient();
+        var client = factory.TwilioRest();
         var body = "Your appointment is tomorrow at 9:00 — reply STOP to opt out";
 
-        var created = await client.CreateMessageAsync(credentials, new CreateMessageRequest(
-            Recipient, SimulatedAccounts.DefaultFromNumber, Body: body, StatusCallback: factory.UrlFor(path + "?tenant=a%20b&x=1")));
+        var created = await client.CreateMessageAsync(credentials, Sms(Recipient, body, factory.UrlFor(path + "?tenant=a%20b&x=1")));
 
         created.Sid.ShouldMatch("^SM[0-9a-f]{32}$");
-        created.Status.ShouldBe("queued");
+        created.Status.ToString().ShouldBe("queued");
         created.AccountSid.ShouldBe(credentials.AccountSid);
-        created.NumSegments.ShouldBe(SmsSegments.Count(body).Segments.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        created.NumSegments.ShouldBe(SmsSegments.Count(body).Segments.ToString(CultureInfo.InvariantCulture));
         created.Price.ShouldBeNull();
         created.DateSent.ShouldBeNull();
         created.DateCreated.ShouldNotBeNull();
         created.ApiVersion.ShouldBe("2010-04-01");
-        created.Direction.ShouldBe("outbound-api");
+        created.Direction.ToString().ShouldBe("outbound-api");
 
         var callbacks = await factory.Capture.WaitForAsync(path, 3);
         callbacks.Select(c => c["MessageStatus"]).ShouldBe(["sending", "sent", "delivered"]);
@@ -50,14 +53,14 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         }
 
         var fetched = await client.FetchMessageAsync(credentials, created.Sid);
-        fetched.Status.ShouldBe("delivered");
-        fetched.PriceValue.ShouldBe(-0.00790m * (created.NumSegmentsValue ?? 1));
+        fetched.Status.ToString().ShouldBe("delivered");
+        decimal.Parse(fetched.Price, CultureInfo.InvariantCulture).ShouldBe(-0.00790m * int.Parse(created.NumSegments, CultureInfo.InvariantCulture));
         fetched.PriceUnit.ShouldBe("USD");
         fetched.DateSent.ShouldNotBeNull();
         fetched.ErrorCode.ShouldBeNull();
 
-        var listed = await client.ListMessagesAsync(credentials, new MessageListFilter(To: Recipient, DateSentOnOrAfter: DateOnly.FromDateTime(DateTime.UtcNow)));
-        listed.Items.ShouldContain(m => m.Sid == created.Sid && m.Status == "delivered");
+        var listed = await client.ListMessagesAsync(credentials, new ReadMessageOptions { To = new PhoneNumber(Recipient), DateSentAfter = DateTime.UtcNow.Date });
+        listed.Items.ShouldContain(m => m.Sid == created.Sid && m.Status.ToString() == "delivered");
     }
 
     [Fact]
@@ -65,29 +68,29 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
     {
         var tenant = await factory.CreateTenantAsync();
         var credentials = factory.Service<SimulatedAccounts>().CredentialsFor(tenant.Id);
-        var client = factory.TwilioClient();
+        var client = factory.TwilioRest();
         var to = "+14155550" + Random.Shared.Next(100, 999);
         var sids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            sids.Add((await client.CreateMessageAsync(credentials, new CreateMessageRequest(to, SimulatedAccounts.DefaultFromNumber, Body: $"n{i}"))).Sid);
+            sids.Add((await client.CreateMessageAsync(credentials, Sms(to, $"n{i}"))).Sid);
         }
 
-        await client.CreateMessageAsync(credentials, new CreateMessageRequest("+14155559999", SimulatedAccounts.DefaultFromNumber, Body: "other"));
+        await client.CreateMessageAsync(credentials, Sms("+14155559999", "other"));
 
-        var all = await client.ListMessagesAsync(credentials, new MessageListFilter(To: to, PageSize: 2), maxPages: 5);
+        var all = await client.ListMessagesAsync(credentials, new ReadMessageOptions { To = new PhoneNumber(to), PageSize = 2 }, maxPages: 5);
         all.Items.Select(m => m.Sid).ShouldBe(Enumerable.Reverse(sids), "newest first, across two pages");
         all.HasMore.ShouldBeFalse();
 
-        var firstPageOnly = await client.ListMessagesAsync(credentials, new MessageListFilter(To: to, PageSize: 2), maxPages: 1);
+        var firstPageOnly = await client.ListMessagesAsync(credentials, new ReadMessageOptions { To = new PhoneNumber(to), PageSize = 2 }, maxPages: 1);
         firstPageOnly.Items.Count.ShouldBe(2);
         firstPageOnly.HasMore.ShouldBeTrue();
 
-        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
-        (await client.ListMessagesAsync(credentials, new MessageListFilter(To: to, DateSentOnOrBefore: yesterday))).Items.ShouldBeEmpty();
+        var yesterday = DateTime.UtcNow.Date.AddDays(-1);
+        (await client.ListMessagesAsync(credentials, new ReadMessageOptions { To = new PhoneNumber(to), DateSentBefore = yesterday })).Items.ShouldBeEmpty();
 
         var otherTenant = factory.Service<SimulatedAccounts>().CredentialsFor((await factory.CreateTenantAsync()).Id);
-        (await client.ListMessagesAsync(otherTenant, new MessageListFilter(To: to))).Items.ShouldBeEmpty("accounts see only their own messages");
+        (await client.ListMessagesAsync(otherTenant, new ReadMessageOptions { To = new PhoneNumber(to) })).Items.ShouldBeEmpty("accounts see only their own messages");
     }
 
     [Fact]
@@ -97,7 +100,7 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         var before = factory.Ledger.CreatedMessages;
 
         var error = await Should.ThrowAsync<TwilioApiException>(() => client.CreateMessageAsync(credentials,
-            new CreateMessageRequest(MagicNumbers.InvalidNumber, SimulatedAccounts.DefaultFromNumber, Body: "hi")));
+            Sms(MagicNumbers.InvalidNumber, "hi")));
 
         error.HttpStatus.ShouldBe(400);
         error.Code.ShouldBe(21211);
@@ -111,7 +114,7 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         var (client, credentials) = await ClientAsync();
 
         var error = await Should.ThrowAsync<TwilioApiException>(() => client.CreateMessageAsync(credentials,
-            new CreateMessageRequest(MagicNumbers.Unsubscribed, SimulatedAccounts.DefaultFromNumber, Body: "hi")));
+            Sms(MagicNumbers.Unsubscribed, "hi")));
 
         error.HttpStatus.ShouldBe(400);
         error.Code.ShouldBe(21610);
@@ -127,9 +130,9 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         var body = $"throttled {Guid.NewGuid():N}";
 
         var message = await client.CreateMessageAsync(credentials,
-            new CreateMessageRequest(MagicNumbers.ThrottledOnce, SimulatedAccounts.DefaultFromNumber, Body: body));
+            Sms(MagicNumbers.ThrottledOnce, body));
 
-        message.Status.ShouldBe("queued");
+        message.Status.ToString().ShouldBe("queued");
         factory.Ledger.CreateAttempts(MagicNumbers.ThrottledOnce).ShouldBe(attemptsBefore + 2);
         factory.Ledger.CreatedMessages.ShouldBe(createdBefore + 1);
         factory.Ledger.Messages.Values.Count(m => m.Body == body).ShouldBe(1);
@@ -143,13 +146,16 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         var body = $"uncertain {Guid.NewGuid():N}";
 
         var error = await Should.ThrowAsync<TwilioUncertainException>(() => client.CreateMessageAsync(credentials,
-            new CreateMessageRequest(MagicNumbers.CreatedButServerError, SimulatedAccounts.DefaultFromNumber, Body: body)));
+            Sms(MagicNumbers.CreatedButServerError, body)));
 
         error.HttpStatus.ShouldBe(500);
         error.Code.ShouldBe(20500);
         factory.Ledger.CreateAttempts(MagicNumbers.CreatedButServerError).ShouldBe(attemptsBefore + 1, "a create that got a 5xx is never resent");
-        var listed = await client.ListMessagesAsync(credentials, new MessageListFilter(
-            To: MagicNumbers.CreatedButServerError, DateSentOnOrAfter: DateOnly.FromDateTime(DateTime.UtcNow)));
+        var listed = await client.ListMessagesAsync(credentials, new ReadMessageOptions
+        {
+            To = new PhoneNumber(MagicNumbers.CreatedButServerError),
+            DateSentAfter = DateTime.UtcNow.Date,
+        });
         listed.Items.Count(m => m.Body == body).ShouldBe(1);
     }
 
@@ -161,12 +167,12 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         var attemptsBefore = factory.Ledger.CreateAttempts(MagicNumbers.Unavailable);
 
         var error = await Should.ThrowAsync<TwilioUncertainException>(() => client.CreateMessageAsync(credentials,
-            new CreateMessageRequest(MagicNumbers.Unavailable, SimulatedAccounts.DefaultFromNumber, Body: "hi")));
+            Sms(MagicNumbers.Unavailable, "hi")));
 
         error.HttpStatus.ShouldBe(503);
         factory.Ledger.CreatedMessages.ShouldBe(createdBefore);
         factory.Ledger.CreateAttempts(MagicNumbers.Unavailable).ShouldBe(attemptsBefore + 1);
-        (await client.ListMessagesAsync(credentials, new MessageListFilter(To: MagicNumbers.Unavailable))).Items.ShouldBeEmpty();
+        (await client.ListMessagesAsync(credentials, new ReadMessageOptions { To = new PhoneNumber(MagicNumbers.Unavailable) })).Items.ShouldBeEmpty();
     }
 
     [Theory]
@@ -180,17 +186,16 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         var token = factory.Service<SimulatedAccounts>().AuthTokenFor(tenantId);
         var path = $"{CallbackCapture.Prefix}/sms/{Guid.NewGuid():N}";
 
-        var created = await client.CreateMessageAsync(credentials, new CreateMessageRequest(
-            to, SimulatedAccounts.DefaultFromNumber, Body: "hi", StatusCallback: factory.UrlFor(path)));
+        var created = await client.CreateMessageAsync(credentials, Sms(to, "hi", factory.UrlFor(path)));
 
         var callbacks = await factory.Capture.WaitForAsync(path, statuses.Length);
         callbacks.Select(c => c["MessageStatus"]).ShouldBe(statuses);
         callbacks.ShouldAllBe(c => c.IsSignedWith(token));
-        callbacks[^1]["ErrorCode"].ShouldBe(errorCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        callbacks[^1]["ErrorCode"].ShouldBe(errorCode.ToString(CultureInfo.InvariantCulture));
         callbacks.SkipLast(1).ShouldAllBe(c => c["ErrorCode"] == null);
 
         var fetched = await client.FetchMessageAsync(credentials, created.Sid);
-        fetched.Status.ShouldBe(statuses[^1]);
+        fetched.Status.ToString().ShouldBe(statuses[^1]);
         fetched.ErrorCode.ShouldBe(errorCode);
         fetched.ErrorMessage.ShouldNotBeNullOrWhiteSpace();
         (fetched.Price is not null).ShouldBe(charged);
@@ -206,8 +211,8 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         var failingPath = $"{CallbackCapture.Prefix}/sms/{Guid.NewGuid():N}";
         factory.Capture.Respond(failingPath, 500, "text/plain", "oops");
 
-        var lost = await client.CreateMessageAsync(credentials, new CreateMessageRequest(Recipient, SimulatedAccounts.DefaultFromNumber, Body: "a", StatusCallback: unreachable));
-        var refused = await client.CreateMessageAsync(credentials, new CreateMessageRequest(Recipient, SimulatedAccounts.DefaultFromNumber, Body: "b", StatusCallback: factory.UrlFor(failingPath)));
+        var lost = await client.CreateMessageAsync(credentials, Sms(Recipient, "a", unreachable));
+        var refused = await client.CreateMessageAsync(credentials, Sms(Recipient, "b", factory.UrlFor(failingPath)));
 
         await Eventually.TrueAsync(() => factory.Ledger.Messages[lost.Sid].Status == "delivered" && factory.Ledger.Messages[refused.Sid].Status == "delivered", "both to be delivered");
         await Eventually.TrueAsync(() => factory.Ledger.Deliveries.Count(d => d.Url == unreachable) == 3, "three status callbacks to the closed port");
@@ -216,9 +221,9 @@ public sealed class SimulatedSmsTests(SimulatorAppFactory factory) : IClassFixtu
         factory.Ledger.Deliveries.Where(d => d.Url.EndsWith(failingPath, StringComparison.Ordinal)).ShouldAllBe(d => d.Status == 500 && d.Attempts == 1);
     }
 
-    private async Task<(TwilioClient Client, TwilioCredentials Credentials)> ClientAsync()
+    private async Task<(TwilioRest Client, TwilioCredentials Credentials)> ClientAsync()
     {
         var tenant = await factory.CreateTenantAsync();
-        return (factory.TwilioClient(), factory.Service<SimulatedAccounts>().CredentialsFor(tenant.Id));
+        return (factory.TwilioRest(), factory.Service<SimulatedAccounts>().CredentialsFor(tenant.Id));
     }
 }

@@ -46,9 +46,9 @@ public sealed class SimulatorApiTests(SimulatorAppFactory factory) : IClassFixtu
 
         (await http.GetAsync($"/twilio-sim/2010-04-01/Accounts/{credentials.AccountSid}/Messages.json")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
 
-        var client = factory.TwilioClient();
+        var client = factory.TwilioRest();
         var error = await Should.ThrowAsync<TwilioApiException>(() => client.CreateMessageAsync(
-            credentials with { Secret = "wrong" }, new CreateMessageRequest("+14155552671", SimulatedAccounts.DefaultFromNumber, Body: "hi")));
+            credentials with { Secret = "wrong" }, SimulatorSends.Sms("+14155552671", "hi")));
         error.HttpStatus.ShouldBe(401);
         error.Code.ShouldBe(20003);
     }
@@ -57,11 +57,11 @@ public sealed class SimulatorApiTests(SimulatorAppFactory factory) : IClassFixtu
     public async Task An_api_key_sid_authenticates_with_the_account_sid_in_the_path()
     {
         var (credentials, _) = await TenantAsync();
-        var client = factory.TwilioClient();
+        var client = factory.TwilioRest();
 
         var message = await client.CreateMessageAsync(
             new TwilioCredentials(credentials.AccountSid, "SK" + new string('a', 32), credentials.Secret),
-            new CreateMessageRequest("+14155552671", SimulatedAccounts.DefaultFromNumber, Body: "via key"));
+            SimulatorSends.Sms("+14155552671", "via key"));
 
         message.AccountSid.ShouldBe(credentials.AccountSid);
     }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using App.Tests.Support;
 using App.Twilio;
 using App.Twilio.Simulator;
+using global::Twilio.Rest.Api.V2010.Account;
+using global::Twilio.Types;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -32,11 +34,11 @@ public class SimulatorAppFactory : KestrelAppFactory
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new CaptureStartupFilter(Capture)));
     }
 
-    /// <summary>The real client, as the app resolves it (a typed client: from a scope).</summary>
-    public TwilioClient TwilioClient()
+    /// <summary>The app's own <see cref="TwilioRest"/>, as the app resolves it (a typed client: from a scope).</summary>
+    public TwilioRest TwilioRest()
     {
         _ = BaseAddress;
-        return Services.CreateScope().ServiceProvider.GetRequiredService<TwilioClient>();
+        return Services.CreateScope().ServiceProvider.GetRequiredService<TwilioRest>();
     }
 
     /// <summary>An absolute URL on this app for a capture path such as "/test-callbacks/sms/abc?x=1".</summary>
@@ -55,6 +57,33 @@ public class SimulatorAppFactory : KestrelAppFactory
             next(app);
         };
     }
+}
+
+/// <summary>The SDK's options for the sends these tests make.</summary>
+public static class SimulatorSends
+{
+    public static CreateMessageOptions Sms(string to, string body, string? statusCallback = null) =>
+        new(new PhoneNumber(to))
+        {
+            From = new PhoneNumber(SimulatedAccounts.DefaultFromNumber),
+            Body = body,
+            StatusCallback = statusCallback is null ? null : new Uri(statusCallback),
+        };
+
+    public static CreateCallOptions Call(
+        string to, string? url = null, string? twiml = null, string? method = null, string? statusCallback = null, IReadOnlyList<string>? events = null) =>
+        new(new PhoneNumber(to), new PhoneNumber(SimulatedAccounts.DefaultFromNumber))
+        {
+            Url = url is null ? null : new Uri(url),
+            Twiml = twiml is null ? null : new Twiml(twiml),
+            Method = method is null ? null : new global::Twilio.Http.HttpMethod(method),
+            StatusCallback = statusCallback is null ? null : new Uri(statusCallback),
+            StatusCallbackEvent = events is null ? null : [.. events],
+        };
+
+    /// <summary>Twilio's RFC 2822 timestamps, as in callbacks.</summary>
+    public static DateTimeOffset Rfc2822(string text) =>
+        DateTimeOffset.ParseExact(text, "ddd, dd MMM yyyy HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>A request the simulator made to the app, as it arrived.</summary>

@@ -1,8 +1,6 @@
-using App.Infrastructure.Database;
 using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
 using App.Twilio;
-using Dapper;
 
 namespace App.Features.Communication;
 
@@ -14,7 +12,7 @@ public static class GetStatus
 {
     public sealed record Answer(HistoryItem Item, bool Refreshed, string? RefreshError);
 
-    public static async Task<IResult> Handle(string sid, CurrentTenant tenant, Db db, TwilioAccounts accounts, TwilioClient twilio, CancellationToken ct)
+    public static async Task<IResult> Handle(string sid, CurrentTenant tenant, Db db, TwilioAccounts accounts, TwilioRest twilio, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         const string Sql = $"SELECT {HistoryItem.Columns} FROM communication_log WHERE tenant_id = @tenantId AND twilio_sid = @sid";

@@ -9,24 +9,24 @@ namespace App.Features.Communication;
 /// </summary>
 public static class TwilioRefresh
 {
-    public static async Task<CommunicationLog.Outcome> RefreshAsync(SqliteConnection connection, TwilioClient twilio,
+    public static async Task<CommunicationLog.Outcome> RefreshAsync(SqliteConnection connection, TwilioRest twilio,
         TwilioCredentials credentials, long logId, string channel, string sid, CancellationToken cancellationToken)
     {
         if (channel == "sms")
         {
             var message = await twilio.FetchMessageAsync(credentials, sid, cancellationToken);
-            if (message.Status is null) return CommunicationLog.Outcome.Stale;
+            if (message.Status?.ToString() is not { Length: > 0 } messageStatus) return CommunicationLog.Outcome.Stale;
             return await CommunicationLog.ApplyAsync(connection, logId, channel, new CommunicationLog.StatusChange(
-                message.Status, "refresh", $"sms:{sid}:{message.Status}",
+                messageStatus, "refresh", $"sms:{sid}:{messageStatus}",
                 ErrorCode: message.ErrorCode, ErrorMessage: message.ErrorMessage, TwilioSid: sid,
                 Cost: CommunicationLog.CostFrom(message.Price), CostCurrency: message.PriceUnit,
                 Segments: int.TryParse(message.NumSegments, out var segments) && segments > 0 ? segments : null));
         }
 
         var call = await twilio.FetchCallAsync(credentials, sid, cancellationToken);
-        if (call.Status is null) return CommunicationLog.Outcome.Stale;
+        if (call.Status?.ToString() is not { Length: > 0 } callStatus) return CommunicationLog.Outcome.Stale;
         return await CommunicationLog.ApplyAsync(connection, logId, channel, new CommunicationLog.StatusChange(
-            call.Status, "refresh", $"call:{sid}:{call.Status}",
+            callStatus, "refresh", $"call:{sid}:{callStatus}",
             TwilioSid: sid,
             Cost: CommunicationLog.CostFrom(call.Price), CostCurrency: call.PriceUnit,
             DurationSeconds: int.TryParse(call.Duration, out var duration) ? duration : null,

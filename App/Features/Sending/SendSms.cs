@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using App.Features.Communication;
-using App.Infrastructure.Tenancy;
 using App.Infrastructure.Web;
 using App.Twilio;
 using FluentValidation;
@@ -30,7 +29,7 @@ public static class SendSms
         {
             RuleFor(r => r.To).NotEmpty().WithMessage("'to' is required: the recipient's phone number.");
             RuleFor(r => r.Message).NotEmpty().WithMessage("'message' is required.")
-                .MaximumLength(CreateMessageRequest.MaxBodyLength).WithMessage($"The message is longer than Twilio's {CreateMessageRequest.MaxBodyLength} characters.");
+                .MaximumLength(TwilioRequestRules.MaxBodyLength).WithMessage($"The message is longer than Twilio's {TwilioRequestRules.MaxBodyLength} characters.");
             RuleFor(r => r.Message).Must(m => TemplateVariables.Validate(m!).Count == 0).When(r => !string.IsNullOrEmpty(r.Message))
                 .WithMessage(r => "Malformed placeholder(s): " + string.Join(", ", TemplateVariables.Validate(r.Message!)) + ". Use {{name}}.");
             RuleFor(r => r.SendAt).MustBeASendTime();
@@ -55,8 +54,8 @@ public static class SendSms
         }
 
         var body = rendered.Text!;
-        if (body.Length > CreateMessageRequest.MaxBodyLength)
-            return Validation.Problem("message", $"With its variables filled in, the message is {body.Length} characters; Twilio's limit is {CreateMessageRequest.MaxBodyLength}.");
+        if (body.Length > TwilioRequestRules.MaxBodyLength)
+            return Validation.Problem("message", $"With its variables filled in, the message is {body.Length} characters; Twilio's limit is {TwilioRequestRules.MaxBodyLength}.");
 
         var segments = SmsSegments.Count(body);
         var scheduled = SendTime.IsScheduled(request.SendAt);

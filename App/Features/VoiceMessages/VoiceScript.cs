@@ -7,7 +7,7 @@ namespace App.Features.VoiceMessages;
 /// Turns a voice message into the TwiML a call uses; the preview endpoint shows exactly the same document.
 /// <c>&lt;Response&gt;</c>, then the file's <c>&lt;Play&gt;</c> before or after the <c>&lt;Say voice language&gt;</c>,
 /// or instead of it. The substituted text is one XML text node (variable values are text, never markup), wrapped in
-/// <c>&lt;prosody rate&gt;</c> when the rate is not medium and the voice takes SSML (DECISIONS 12).
+/// <c>&lt;prosody rate&gt;</c> when the rate is not medium and the voice takes SSML (see docs/twilio.md, "TwiML").
 /// </summary>
 public static class VoiceScript
 {
@@ -49,17 +49,11 @@ public static class VoiceScript
 
         try
         {
-            var response = new VoiceResponse();
-            if (play && position is "before" or "instead") response.Play(playUrl);
-            if (say)
-            {
-                var rate = ProsodyRate(template.Voice, template.VoiceRate);
-                SsmlNode content = rate is null ? Ssml.Text(text) : Ssml.Prosody(rate, Ssml.Text(text));
-                response.Say([content], template.Voice, template.Language);
-            }
-
-            if (play && position == "after") response.Play(playUrl);
-            return new Result(response.ToXml(), []);
+            var twiml = new VoiceTwiml();
+            if (play && position is "before" or "instead") twiml.Play(playUrl!);
+            if (say) twiml.Say(text, template.Voice, template.Language, ProsodyRate(template.Voice, template.VoiceRate));
+            if (play && position == "after") twiml.Play(playUrl!);
+            return new Result(twiml.ToXml(), []);
         }
         catch (ArgumentException ex)
         {
@@ -93,7 +87,7 @@ public static class VoiceScript
         string.IsNullOrWhiteSpace(rate) || rate == "medium" || !TwilioVoices.SupportsSsml(voice) ? null : rate;
 
     /// <summary>
-    /// Characters Twilio counts for one <c>&lt;Say&gt;</c> (FACTS §6.2): the text for Basic and Polly voices; for Google,
+    /// Characters Twilio counts for one <c>&lt;Say&gt;</c> (see docs/twilio.md, "Limits"): the text for Basic and Polly voices; for Google,
     /// the content as written, markup and escapes included.
     /// </summary>
     public static int SayLength(string text, string voice, string? rate)

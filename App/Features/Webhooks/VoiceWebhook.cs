@@ -1,9 +1,7 @@
 using System.Globalization;
 using App.Features.Communication;
-using App.Infrastructure.Database;
 using App.Infrastructure.Tenancy;
 using App.Twilio;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Webhooks;
@@ -52,7 +50,7 @@ public static class VoiceWebhook
 
     private static Task<CommunicationLog.Outcome> ApplyStatusCallbackAsync(SqliteConnection connection, SqliteTransaction transaction, long logId, string callSid, string status, TwilioWebhook.Verified request)
     {
-        // Call events carry a SequenceNumber (FACTS §4.3); without one, the status itself is the dedupe key.
+        // Call events carry a SequenceNumber (see docs/twilio.md, "Status callbacks"); without one, the status itself is the dedupe key.
         var sequence = request["SequenceNumber"];
         var errorCode = int.TryParse(request["ErrorCode"], CultureInfo.InvariantCulture, out var code) ? code : (int?)null;
         var sipCode = request["SipResponseCode"];
@@ -81,7 +79,7 @@ public static class VoiceWebhook
                 string.IsNullOrEmpty(status) ? "ringing" : status, TwilioSid: callSid),
             "callback", eventKey: $"call:{callSid}:inbound");
 
-        var twiml = new VoiceResponse()
+        var twiml = new VoiceTwiml()
             .Say(greeting, voice: "Polly.Joanna-Neural", language: "en-US")
             .Hangup()
             .ToXml();

@@ -71,14 +71,14 @@ public static class AppServices
     }
 
     /// <summary>
-    /// The Twilio client for every tenant; in Simulated mode it talks to the built-in simulator over real HTTP
-    /// at {PublicBaseUrl}/twilio-sim, exactly as it would talk to api.twilio.com.
+    /// Twilio's REST API for every tenant, through the SDK's resource classes; in Simulated mode it talks to the
+    /// built-in simulator over real HTTP at {PublicBaseUrl}/twilio-sim, exactly as it would talk to api.twilio.com.
     /// </summary>
     private static void AddTwilio(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<SimulatedAccounts>();
         services.AddSingleton<TwilioAccounts>();
-        services.AddTwilioClient(configuration).ConfigureHttpClient((provider, client) =>
+        services.AddTwilioRest(configuration).ConfigureHttpClient((provider, client) =>
         {
             if (provider.GetRequiredService<TwilioAccounts>().IsSimulated)
                 client.BaseAddress = new Uri(provider.GetRequiredService<PublicUrls>().BaseUrl + SimulatedAccounts.RoutePrefix);

@@ -33,7 +33,7 @@ public static class InboundHooks
         var errors = new Dictionary<string, string>();
         if (string.IsNullOrWhiteSpace(request.From) || !SimulatorWire.IsPhoneNumber(request.From.Trim())) errors["from"] = "An E.164 phone number such as +14155552671 is required.";
         if (request.Body is null) errors["body"] = "The message text is required.";
-        else if (request.Body.Length > CreateMessageRequest.MaxBodyLength) errors["body"] = $"At most {CreateMessageRequest.MaxBodyLength} characters.";
+        else if (request.Body.Length > TwilioRequestRules.MaxBodyLength) errors["body"] = $"At most {TwilioRequestRules.MaxBodyLength} characters.";
         if (request.To is not null && !SimulatorWire.IsMessageSender(request.To.Trim())) errors["to"] = "A phone number of the tenant, such as +15005550006.";
         if (errors.Count > 0) return Api.Error(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, "The simulated message is not valid.", errors);
 

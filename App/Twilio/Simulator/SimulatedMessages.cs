@@ -109,12 +109,12 @@ public static class SimulatedMessages
             return SimulatorWire.BadRequest(21606, "The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination.");
         }
 
-        if (body is { Length: > CreateMessageRequest.MaxBodyLength })
+        if (body is { Length: > TwilioRequestRules.MaxBodyLength })
         {
             return SimulatorWire.BadRequest(21617, "The concatenated message body exceeds the 1600 character limit.");
         }
 
-        if (media.Count > CreateMessageRequest.MaxMediaUrls) return SimulatorWire.BadRequest(21623, "Number of media files exceeds allowed limit.");
+        if (media.Count > TwilioRequestRules.MaxMediaUrls) return SimulatorWire.BadRequest(21623, "Number of media files exceeds allowed limit.");
         if (media.Any(url => !SimulatorWire.IsCallbackUrl(url))) return SimulatorWire.BadRequest(21620, "Invalid media URL(s).");
         if (statusCallback is not null && !SimulatorWire.IsCallbackUrl(statusCallback)) return SimulatorWire.BadRequest(21609, "Invalid 'StatusCallback'.");
         if (to == MagicNumbers.Unsubscribed) return SimulatorWire.BadRequest(21610, "Attempt to send to unsubscribed recipient");

@@ -1,9 +1,9 @@
-using App.Infrastructure.Database;
 using App.Infrastructure.Hosting;
 using App.Twilio;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
 
 namespace App.Features.Communication.Outbox;
 
@@ -12,12 +12,12 @@ namespace App.Features.Communication.Outbox;
 /// created → the log row gets Twilio's SID and status; a safe failure (429, connection refused before sending) →
 /// retried later with back-off, up to Outbox:MaxAttempts; a permanent refusal → the row is failed with Twilio's code
 /// and message; an uncertain outcome (timeout, 5xx, a worker that died mid-send) → nothing is resent until Twilio's
-/// own list has been searched for the message or call (FACTS §3.3).
+/// own list has been searched for the message or call (see docs/twilio.md, "Errors and what is safe to retry").
 /// </summary>
 public sealed class OutboxSender(
     Db db,
     TwilioAccounts accounts,
-    TwilioClient twilio,
+    TwilioRest twilio,
     PublicUrls urls,
     TenantPacer pacer,
     IOptions<OutboxOptions> options,
@@ -169,25 +169,26 @@ public sealed class OutboxSender(
 
     private async Task<Created> CreateMessageAsync(TwilioCredentials credentials, LogRow row, CancellationToken cancellationToken)
     {
-        var message = await twilio.CreateMessageAsync(credentials, new CreateMessageRequest(
-            To: row.ToNumber,
-            From: row.FromNumber,
-            Body: row.MessageContent,
-            StatusCallback: urls.For($"/webhooks/twilio/{row.TenantId}/sms?log={row.Id}")), cancellationToken);
-        return new Created(message.Sid, message.Status, int.TryParse(message.NumSegments, out var segments) && segments > 0 ? segments : null);
+        var message = await twilio.CreateMessageAsync(credentials, new CreateMessageOptions(new PhoneNumber(row.ToNumber))
+        {
+            From = new PhoneNumber(row.FromNumber),
+            Body = row.MessageContent,
+            StatusCallback = new Uri(urls.For($"/webhooks/twilio/{row.TenantId}/sms?log={row.Id}")),
+        }, cancellationToken);
+        return new Created(message.Sid, message.Status?.ToString(), int.TryParse(message.NumSegments, out var segments) && segments > 0 ? segments : null);
     }
 
     private async Task<Created> CreateCallAsync(TwilioCredentials credentials, LogRow row, CancellationToken cancellationToken)
     {
-        var call = await twilio.CreateCallAsync(credentials, new CreateCallRequest(
-            To: row.ToNumber,
-            From: row.FromNumber,
-            Url: urls.For($"/webhooks/twilio/voice-xml/{row.XmlFilename}"),
-            Method: "POST",
-            StatusCallback: urls.For($"/webhooks/twilio/{row.TenantId}/voice?log={row.Id}"),
-            StatusCallbackEvents: TwilioCallEvents.All,
-            StatusCallbackMethod: "POST"), cancellationToken);
-        return new Created(call.Sid, call.Status, null);
+        var call = await twilio.CreateCallAsync(credentials, new CreateCallOptions(new PhoneNumber(row.ToNumber), new PhoneNumber(row.FromNumber))
+        {
+            Url = new Uri(urls.For($"/webhooks/twilio/voice-xml/{row.XmlFilename}")),
+            Method = global::Twilio.Http.HttpMethod.Post,
+            StatusCallback = new Uri(urls.For($"/webhooks/twilio/{row.TenantId}/voice?log={row.Id}")),
+            StatusCallbackEvent = [.. TwilioCallEvents.All],
+            StatusCallbackMethod = global::Twilio.Http.HttpMethod.Post,
+        }, cancellationToken);
+        return new Created(call.Sid, call.Status?.ToString(), null);
     }
 
     /// <summary>
@@ -201,24 +202,37 @@ public sealed class OutboxSender(
         CancellationToken cancellationToken)
     {
         var since = entry.CreatedAt.AddMinutes(-2);
-        var day = DateOnly.FromDateTime(since.UtcDateTime.AddDays(-1));
+        // Twilio filters by whole GMT days: from the day before, to be safe around midnight.
+        var day = since.UtcDateTime.Date.AddDays(-1);
         List<Created> candidates;
         if (row.NetworkType == "sms")
         {
-            var messages = await twilio.ListMessagesAsync(credentials, new MessageListFilter(To: row.ToNumber, From: row.FromNumber, DateSentOnOrAfter: day, PageSize: 1000), cancellationToken: cancellationToken);
+            var messages = await twilio.ListMessagesAsync(credentials, new ReadMessageOptions
+            {
+                To = new PhoneNumber(row.ToNumber),
+                From = new PhoneNumber(row.FromNumber),
+                DateSentAfter = day,
+                PageSize = 1000,
+            }, cancellationToken: cancellationToken);
             candidates = messages.Items
-                .Where(m => m.Body == row.MessageContent && (m.DateCreated ?? DateTimeOffset.MaxValue) >= since)
-                .OrderBy(m => m.DateCreated)
-                .Select(m => new Created(m.Sid, m.Status, null))
+                .Where(m => m.Body == row.MessageContent && (TwilioRest.Utc(m.DateCreated) ?? DateTimeOffset.MaxValue) >= since)
+                .OrderBy(m => TwilioRest.Utc(m.DateCreated))
+                .Select(m => new Created(m.Sid, m.Status?.ToString(), null))
                 .ToList();
         }
         else
         {
-            var calls = await twilio.ListCallsAsync(credentials, new CallListFilter(To: row.ToNumber, From: row.FromNumber, StartTimeOnOrAfter: day, PageSize: 1000), cancellationToken: cancellationToken);
+            var calls = await twilio.ListCallsAsync(credentials, new ReadCallOptions
+            {
+                To = new PhoneNumber(row.ToNumber),
+                From = new PhoneNumber(row.FromNumber),
+                StartTimeAfter = day,
+                PageSize = 1000,
+            }, cancellationToken: cancellationToken);
             candidates = calls.Items
-                .Where(c => (c.DateCreated ?? DateTimeOffset.MaxValue) >= since)
-                .OrderBy(c => c.DateCreated)
-                .Select(c => new Created(c.Sid, c.Status, null))
+                .Where(c => (TwilioRest.Utc(c.DateCreated) ?? DateTimeOffset.MaxValue) >= since)
+                .OrderBy(c => TwilioRest.Utc(c.DateCreated))
+                .Select(c => new Created(c.Sid, c.Status?.ToString(), null))
                 .ToList();
         }
 
@@ -274,7 +288,7 @@ public sealed class OutboxSender(
     {
         var settings = options.Value;
         await using var connection = await db.OpenAsync();
-        var reason = $"Internal error while sending ({error.GetType().Name}: {TwilioClient.Truncate(error.Message)})";
+        var reason = $"Internal error while sending ({error.GetType().Name}: {TenantTwilioClient.Truncate(error.Message)})";
         if (entry.Attempts >= settings.MaxAttempts)
         {
             var row = await connection.QuerySingleOrDefaultAsync<LogRow>(

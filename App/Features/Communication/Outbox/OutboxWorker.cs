@@ -1,7 +1,5 @@
 using App.Features.Sending;
-using App.Infrastructure.Database;
 using App.Twilio;
-using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace App.Features.Communication.Outbox;
@@ -146,7 +144,7 @@ public sealed class OutboxWorker(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var twilio = scope.ServiceProvider.GetRequiredService<TwilioClient>();
+                var twilio = scope.ServiceProvider.GetRequiredService<TwilioRest>();
                 await using var connection = await db.OpenAsync(cancellationToken);
                 await TwilioRefresh.RefreshAsync(connection, twilio, account.Credentials, row.Id, row.NetworkType, row.TwilioSid, cancellationToken);
                 // Touch the row so it is not picked again on the next pass while Twilio still reports it in progress.

@@ -1,15 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 
+// Ours: where Twilio is (Twilio itself, the simulator, a stand-in) and how long and how often to try; the SDK has no such settings.
 namespace App.Twilio;
 
-/// <summary>Settings under the <c>Twilio</c> configuration section used by <see cref="TwilioClient"/>.</summary>
-public sealed class TwilioClientOptions
+/// <summary>Settings under the <c>Twilio</c> configuration section used by <see cref="TwilioRest"/>.</summary>
+public sealed class TwilioRestOptions
 {
     public const string SectionName = "Twilio";
 
-    /// <summary><c>Twilio:ApiBaseUrl</c>: Twilio itself, or the simulator. May carry a path prefix.</summary>
+    /// <summary><c>Twilio:ApiBaseUrl</c>: Twilio itself, the simulator or a stand-in. May carry a path prefix.</summary>
     [Required]
-    public string ApiBaseUrl { get; set; } = TwilioClient.DefaultBaseUrl;
+    public string ApiBaseUrl { get; set; } = "https://api.twilio.com";
 
     /// <summary><c>Twilio:MaxRetries</c>: retries after the first attempt, for the failures <see cref="TwilioRetryPolicy"/> allows.</summary>
     [Range(0, 10)]

@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace App.Twilio;
+namespace App.Twilio.Simulator;
 
 /// <summary>
-/// A Message resource as Twilio returns it (FACTS §1.2; spec schema <c>api.v2010.account.message</c>). Numeric-looking
-/// fields are strings in Twilio's JSON and stay strings here; the <c>*Value</c> helpers parse them.
+/// A Message resource as the simulator stores and serves it (spec schema <c>api.v2010.account.message</c>).
+/// Numeric-looking fields are strings in Twilio's JSON and stay strings here.
 /// </summary>
 public sealed record TwilioMessage
 {
@@ -45,12 +46,12 @@ public sealed record TwilioMessage
     [JsonPropertyName("api_version")] public string? ApiVersion { get; init; }
     [JsonPropertyName("uri")] public string? Uri { get; init; }
 
-    [JsonIgnore] public int? NumSegmentsValue => TwilioNumbers.Int(NumSegments);
-    [JsonIgnore] public int? NumMediaValue => TwilioNumbers.Int(NumMedia);
-    [JsonIgnore] public decimal? PriceValue => TwilioNumbers.Decimal(Price);
+    [JsonIgnore]
+    public int? NumSegmentsValue =>
+        int.TryParse(NumSegments, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
 }
 
-/// <summary>A Call resource (FACTS §2.2; spec schema <c>api.v2010.account.call</c>).</summary>
+/// <summary>A Call resource as the simulator stores and serves it (spec schema <c>api.v2010.account.call</c>).</summary>
 public sealed record TwilioCall
 {
     [JsonPropertyName("sid")] public string Sid { get; init; } = "";
@@ -95,39 +96,32 @@ public sealed record TwilioCall
     public DateTimeOffset? DateUpdated { get; init; }
 
     [JsonPropertyName("uri")] public string? Uri { get; init; }
-
-    [JsonIgnore] public int? DurationValue => TwilioNumbers.Int(Duration);
-    [JsonIgnore] public decimal? PriceValue => TwilioNumbers.Decimal(Price);
 }
 
-/// <summary>The items read from one or more list pages.</summary>
-/// <param name="HasMore">True when Twilio reported a further page that was not fetched: the page bound was reached, or
-/// its <c>next_page_uri</c> pointed to another origin (never followed with tenant credentials).</param>
-public sealed record TwilioList<T>(IReadOnlyList<T> Items, bool HasMore);
-
-/// <summary>A page of <c>GET .../Messages.json</c>.</summary>
-public sealed record TwilioMessagePage
+/// <summary>
+/// Writes Twilio's v2010 timestamps, RFC 2822 in UTC such as <c>Thu, 24 Aug 2023 05:01:45 +0000</c>; null stays null.
+/// The simulator only writes them (the SDK reads them on the client side).
+/// </summary>
+public sealed class Rfc2822DateConverter : JsonConverter<DateTimeOffset?>
 {
-    [JsonPropertyName("messages")] public IReadOnlyList<TwilioMessage> Messages { get; init; } = [];
-    [JsonPropertyName("next_page_uri")] public string? NextPageUri { get; init; }
-    [JsonPropertyName("page")] public int Page { get; init; }
-    [JsonPropertyName("page_size")] public int PageSize { get; init; }
-}
+    public override bool HandleNull => true;
 
-/// <summary>A page of <c>GET .../Calls.json</c>.</summary>
-public sealed record TwilioCallPage
-{
-    [JsonPropertyName("calls")] public IReadOnlyList<TwilioCall> Calls { get; init; } = [];
-    [JsonPropertyName("next_page_uri")] public string? NextPageUri { get; init; }
-    [JsonPropertyName("page")] public int Page { get; init; }
-    [JsonPropertyName("page_size")] public int PageSize { get; init; }
-}
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("The simulator only writes Twilio's dates.");
 
-internal static class TwilioNumbers
-{
-    internal static int? Int(string? value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (value is DateTimeOffset date)
+        {
+            writer.WriteStringValue(Format(date));
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
 
-    internal static decimal? Decimal(string? value) =>
-        decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number) ? number : null;
+    public static string Format(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss", CultureInfo.InvariantCulture) + " +0000";
 }
