@@ -132,9 +132,9 @@ public static class ListCampaignRows
                 var values = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Variables) ?? [];
                 string[] fields =
                 [
-                    row.Line.ToString(CultureInfo.InvariantCulture), HistoryCsv.Text(row.ToInput),
+                    row.Line.ToString(CultureInfo.InvariantCulture), Number(row.ToInput),
                     .. variables.Select(v => HistoryCsv.Text(values.GetValueOrDefault(v))),
-                    HistoryCsv.Text(row.ToNumber), row.ProblemCode ?? "ok", HistoryCsv.Text(row.Problem),
+                    HistoryCsv.Field(row.ToNumber), row.ProblemCode ?? "ok", HistoryCsv.Text(row.Problem),
                     row.Segments?.ToString(CultureInfo.InvariantCulture) ?? "", row.Outcome(campaign.State),
                     row.ErrorCode?.ToString(CultureInfo.InvariantCulture) ?? "", HistoryCsv.Text(row.ErrorMessage), HistoryCsv.Field(row.TwilioSid),
                     row.SentAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "",
@@ -143,5 +143,9 @@ public static class ListCampaignRows
                 await writer.WriteLineAsync(string.Join(',', fields));
             }
         }
+
+        /// <summary>A phone number as typed keeps its '+'; anything else in the column is free text a spreadsheet must not run.</summary>
+        private static string Number(string input) =>
+            input.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '(' or ')' or '-' or '.') ? HistoryCsv.Field(input) : HistoryCsv.Text(input);
     }
 }
