@@ -58,7 +58,7 @@ public sealed class CampaignSendingTests(CampaignAppFactory factory) : IClassFix
 
         cancelled.GetProperty("campaign").GetProperty("state").GetString().ShouldBe("cancelled");
         await Task.Delay(1500); // what was on its way finishes; nothing else may start
-        int Sent() => Ledger.Messages.Values.Count(m => m.Body.StartsWith("Hi Cancel ", StringComparison.Ordinal));
+        int Sent() => Ledger.Messages.Values.Count(m => m.Body?.StartsWith("Hi Cancel ", StringComparison.Ordinal) == true);
         var sentAfterCancel = Sent();
         await Task.Delay(1500);
         Sent().ShouldBe(sentAfterCancel);
