@@ -48,6 +48,9 @@ public sealed class CampaignQueue(
         public string Variables { get; init; } = "{}";
     }
 
+    /// <summary>Rows of one campaign per transaction: the writer is shared with every send and callback.</summary>
+    private const int MaxRowsPerWrite = 500;
+
     /// <summary>A row ready to be written: its log row, and for a call the TwiML document it plays.</summary>
     private sealed record Ready(int RowNumber, CommunicationLog.NewRow Log, string? DocumentId, string? Twiml);
 
@@ -80,7 +83,7 @@ public sealed class CampaignQueue(
                 continue;
             }
 
-            var rows = await NextRowsAsync(campaign.Id, free, cancellationToken);
+            var rows = await NextRowsAsync(campaign.Id, Math.Min(free, MaxRowsPerWrite), cancellationToken);
             if (rows.Count == 0)
             {
                 await CompleteIfDoneAsync(campaign.Id);
@@ -258,8 +261,9 @@ public sealed class CampaignDispatcher(CampaignQueue queue, CampaignSignal signa
         {
             try
             {
-                await queue.FeedAsync(stoppingToken);
-                await signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), stoppingToken);
+                // Rows were queued: there may be room for more at once (a fast pace, several campaigns).
+                if (await queue.FeedAsync(stoppingToken) == 0)
+                    await signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

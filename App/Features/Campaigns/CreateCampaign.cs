@@ -204,7 +204,7 @@ public static class CreateCampaign
             var view = await Campaign.ViewAsync(reading, stored, settings, time.GetUtcNow());
             var message = valid == rows
                 ? $"{rows:N0} rows checked, all of them can be sent. Nothing is sent until the campaign is started."
-                : $"{rows:N0} rows checked: {valid:N0} can be sent, {rows - valid:N0} have a problem and will be left out. Nothing is sent until the campaign is started.";
+                : $"{rows:N0} rows checked: {valid:N0} can be sent, {rows - valid:N0} {(rows - valid == 1 ? "has" : "have")} a problem and will be left out. Nothing is sent until the campaign is started.";
             return Api.Created($"/api/campaigns/{campaignId}",
                 new Created(view, new Report(preview, problems, csv.Separator == ';' ? "semicolon" : csv.Separator == '\t' ? "tab" : "comma")), message);
         }
