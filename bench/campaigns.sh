@@ -8,10 +8,11 @@ set -euo pipefail
 ROWS="${ROWS:-50000}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d)"
+APP_PID=
 trap 'kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 dotnet build "$ROOT/App/App.csproj" -c Release -p:SkipSpaBuild=true --artifacts-path "$WORK/build" -v q -nologo >/dev/null
-APP_DLL="$(find "$WORK/build" -name App.dll -path '*release*' | head -1)"
+APP_DLL="$(find "$WORK/build/bin" -name App.dll | head -1)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export ASPNETCORE_ENVIRONMENT=Production App__DataDirectory="$WORK/data" App__SeedDemoTenant=false App__MasterKey="$(head -c 32 /dev/urandom | base64)"
 export Twilio__Mode=Live Twilio__ApiBaseUrl=http://127.0.0.1:9 Twilio__MaxRetries=0
