@@ -11,7 +11,6 @@ public sealed class CampaignsModule : ICarterModule
         var group = app.MapTenantApi("/api/campaigns", "Campaigns").RequirePermission(Permissions.SendSms);
 
         group.MapPost("", CreateCampaign.Handle).Returns<CreateCampaign.Created>(StatusCodes.Status201Created)
-            .Accepts<IFormFile>("multipart/form-data")
             .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError,
                 "a field is missing or invalid, or the file cannot be used (not UTF-8, no 'to' column, no rows, more than Campaigns:MaxRows rows, a {{variable}} without its column); details name the field")
             .Refuses(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "a call campaign (voice_message_id) without the send_voice permission")
@@ -30,7 +29,6 @@ public sealed class CampaignsModule : ICarterModule
             .WithSummary("One campaign: its rows by check and by status, live, and when its next row goes.");
 
         group.MapGet("/{id:long}/rows", ListCampaignRows.Handle).ReturnsPage<ListCampaignRows.Item>()
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .Refuses(StatusCodes.Status404NotFound, Campaign.NotFoundCode, "no campaign of this tenant has this id")
             .WithSummary("The spreadsheet's rows in file order with their check and outcome (show=problems|valid|waiting|sent|delivered|failed, q); " +
                          "format=csv exports them.");
