@@ -4,6 +4,7 @@ using App.Features.Files;
 using App.Features.Sending;
 using App.Features.VoiceMessages;
 using App.Features.Auth;
+using App.Features.Campaigns;
 using App.Features.Legacy;
 using App.Features.Ops;
 using App.Features.Ops.Backups;
@@ -30,6 +31,7 @@ builder.Services
     .AddTenants()
     .AddCommunication(builder.Configuration)
     .AddSending()
+    .AddCampaigns(builder.Configuration)
     .AddFiles()
     .AddVoiceMessages()
     .AddLegacyImport()

@@ -33,13 +33,13 @@ internal sealed class HistoryCsv(Db db, string sql, DynamicParameters parameters
         }
     }
 
-    private static string Field(string? value)
+    internal static string Field(string? value)
     {
         if (string.IsNullOrEmpty(value)) return "";
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     /// <summary>Free text that a spreadsheet must not run as a formula (=, +, -, @ at the start).</summary>
-    private static string Text(string? value) =>
+    internal static string Text(string? value) =>
         string.IsNullOrEmpty(value) ? "" : Field(value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value);
 }

@@ -21,12 +21,13 @@ public sealed class PendingSend
     private readonly SendingServices _services;
     private readonly HttpContext _http;
 
-    private PendingSend(SendingServices services, HttpContext http, CurrentTenant tenant, string endpoint, string to, string from,
-        string? idempotencyKey, string requestHash)
+    private PendingSend(SendingServices services, HttpContext http, CurrentTenant tenant, TenantSettings settings, string endpoint, string to,
+        string from, string? idempotencyKey, string requestHash)
     {
         _services = services;
         _http = http;
         Tenant = tenant;
+        Settings = settings;
         Endpoint = endpoint;
         To = to;
         From = from;
@@ -35,6 +36,7 @@ public sealed class PendingSend
     }
 
     public CurrentTenant Tenant { get; }
+    public TenantSettings Settings { get; }
     public string Endpoint { get; }
 
     /// <summary>The recipient and the sender in E.164 (national numbers read in the tenant's default region).</summary>
@@ -81,8 +83,15 @@ public sealed class PendingSend
         var sender = string.IsNullOrWhiteSpace(from) ? account!.FromNumber : E164.Normalize(from, settings.DefaultRegion).E164;
         if (sender is null) return (null, Validation.Problem("from", $"'{from}' is not a valid phone number."));
 
-        return (new PendingSend(services, http, tenant, endpoint, recipient.E164!, sender, idempotencyKey, requestHash), null);
+        return (new PendingSend(services, http, tenant, settings, endpoint, recipient.E164!, sender, idempotencyKey, requestHash), null);
     }
+
+    /// <summary>
+    /// When it goes: now, or at <paramref name="sendAt"/> when that is ahead; either pushed out of the tenant's quiet
+    /// hours unless the request overrides them.
+    /// </summary>
+    public SendTime.Plan Plan(DateTimeOffset? sendAt, bool overrideQuietHours) =>
+        SendTime.PlanFor(_services.Time.GetUtcNow(), sendAt, Settings, overrideQuietHours);
 
     /// <summary>
     /// Writes the send as one unit of the write batch: the opt-out check, <paramref name="writeFirst"/> (a call's
@@ -154,7 +163,7 @@ public sealed class PendingSend
 
 /// <summary>What the send endpoints stand on, in one parameter.</summary>
 public sealed record SendingServices(Db Db, WriteBatcher Writes, AuditWriter Audit, TenantDirectory Directory, TwilioAccounts Accounts,
-    OutboxSignal Outbox, IHostApplicationLifetime Lifetime);
+    OutboxSignal Outbox, IHostApplicationLifetime Lifetime, TimeProvider Time);
 
 public static class SendTime
 {
@@ -163,10 +172,29 @@ public static class SendTime
         rule.Must(at => at is null || at > DateTimeOffset.UtcNow.AddMinutes(-5)).WithMessage("'send_at' is in the past.")
             .Must(at => at is null || at < DateTimeOffset.UtcNow.AddDays(35)).WithMessage("'send_at' can be at most 35 days ahead.");
 
-    /// <summary>A send_at more than a few seconds ahead makes the send scheduled; otherwise it goes now.</summary>
-    public static bool IsScheduled(DateTimeOffset? sendAt) => sendAt is { } at && at > DateTimeOffset.UtcNow.AddSeconds(5);
-
     public static string Describe(DateTimeOffset at) => at.UtcDateTime.ToString("u", CultureInfo.InvariantCulture);
+
+    /// <param name="DueAt">When the outbox may hand it to Twilio.</param>
+    /// <param name="Scheduled">It waits (a send_at ahead, or quiet hours): status "scheduled", with <paramref name="SendAt"/>.</param>
+    /// <param name="HeldForQuietHours">It would have gone earlier but for the tenant's quiet hours.</param>
+    public sealed record Plan(DateTimeOffset DueAt, bool Scheduled, DateTimeOffset? SendAt, bool HeldForQuietHours)
+    {
+        public string Describe(string what) => HeldForQuietHours
+            ? $"{what} held for the tenant's quiet hours; it goes at {SendTime.Describe(DueAt)}."
+            : Scheduled ? $"{what} scheduled for {SendTime.Describe(DueAt)}." : $"{what} queued for sending.";
+    }
+
+    /// <summary>
+    /// A one-off send goes at once, or at a send_at more than a few seconds ahead; inside the tenant's quiet hours it
+    /// waits for them to end, unless the request overrides them (an urgent message a person decided to send now).
+    /// </summary>
+    public static Plan PlanFor(DateTimeOffset now, DateTimeOffset? sendAt, TenantSettings settings, bool overrideQuietHours)
+    {
+        var wanted = sendAt is { } at && at > now.AddSeconds(5) ? at : now;
+        var allowed = overrideQuietHours ? wanted : QuietHours.NextAllowed(settings, wanted);
+        var scheduled = allowed > now.AddSeconds(5);
+        return new Plan(allowed, scheduled, scheduled ? allowed : null, allowed > wanted);
+    }
 }
 
 public static class SendingRegistration

@@ -22,9 +22,10 @@ public static class SendCall
 
     public sealed record Request(
         string? To, long? VoiceMessageId, [property: JsonConverter(typeof(TextValuesConverter))] Dictionary<string, string>? Variables,
-        string? From, DateTimeOffset? SendAt);
+        string? From, DateTimeOffset? SendAt, bool? OverrideQuietHours = null);
 
-    public sealed record Response(long Id, string Status, string To, string From, long VoiceMessageId, DateTimeOffset? SendAt);
+    public sealed record Response(long Id, string Status, string To, string From, long VoiceMessageId, DateTimeOffset? SendAt,
+        bool HeldForQuietHours);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -62,16 +63,16 @@ public static class SendCall
 
         if (!script.IsSuccess) return Validation.Problem("voice_message_id", script.Problem ?? "The voice message cannot be spoken.");
 
-        var scheduled = SendTime.IsScheduled(request.SendAt);
+        var plan = send.Plan(request.SendAt, request.OverrideQuietHours == true);
         var documentId = NewDocumentId();
         var row = new CommunicationLog.NewRow(tenant.Id, "call", "outbound", send.To, send.From,
-            Content: TemplateVariables.Render(template.VoiceText, variables).Text, Status: scheduled ? Statuses.Scheduled : Statuses.Queued,
-            XmlFileName: documentId, VoiceMessageId: request.VoiceMessageId, SendAt: request.SendAt, CreatedBy: send.CreatedBy,
+            Content: TemplateVariables.Render(template.VoiceText, variables).Text, Status: plan.Scheduled ? Statuses.Scheduled : Statuses.Queued,
+            XmlFileName: documentId, VoiceMessageId: request.VoiceMessageId, SendAt: plan.SendAt, CreatedBy: send.CreatedBy,
             ClientId: send.ClientId);
 
-        return await send.CommitAsync(row, scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow, logId => new Envelope<Response>(true,
-                new Response(logId, row.Status, send.To, send.From, request.VoiceMessageId.Value, scheduled ? request.SendAt : null),
-                scheduled ? $"Call scheduled for {SendTime.Describe(request.SendAt!.Value)}." : "Call queued.",
+        return await send.CommitAsync(row, plan.DueAt, logId => new Envelope<Response>(true,
+                new Response(logId, row.Status, send.To, send.From, request.VoiceMessageId.Value, plan.SendAt, plan.HeldForQuietHours),
+                plan.Describe("Call"),
                 DateTimeOffset.UtcNow),
             writeFirst: (connection, transaction) =>
             {

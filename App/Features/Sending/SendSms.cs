@@ -18,10 +18,10 @@ public static class SendSms
 
     public sealed record Request(
         string? To, string? Message, [property: JsonConverter(typeof(TextValuesConverter))] Dictionary<string, string>? Variables,
-        string? From, DateTimeOffset? SendAt);
+        string? From, DateTimeOffset? SendAt, bool? OverrideQuietHours = null);
 
     public sealed record Response(long Id, string Status, string To, string From, string Message, string Encoding, int Segments,
-        int Characters, DateTimeOffset? SendAt);
+        int Characters, DateTimeOffset? SendAt, bool HeldForQuietHours);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -58,15 +58,15 @@ public static class SendSms
             return Validation.Problem("message", $"With its variables filled in, the message is {body.Length} characters; Twilio's limit is {TwilioRequestRules.MaxBodyLength}.");
 
         var segments = SmsSegments.Count(body);
-        var scheduled = SendTime.IsScheduled(request.SendAt);
+        var plan = send.Plan(request.SendAt, request.OverrideQuietHours == true);
         var row = new CommunicationLog.NewRow(tenant.Id, "sms", "outbound", send.To, send.From, body,
-            scheduled ? Statuses.Scheduled : Statuses.Queued, Segments: segments.Segments, Encoding: segments.Encoding,
-            SendAt: request.SendAt, CreatedBy: send.CreatedBy, ClientId: send.ClientId);
+            plan.Scheduled ? Statuses.Scheduled : Statuses.Queued, Segments: segments.Segments, Encoding: segments.Encoding,
+            SendAt: plan.SendAt, CreatedBy: send.CreatedBy, ClientId: send.ClientId);
 
-        return await send.CommitAsync(row, scheduled ? request.SendAt!.Value : DateTimeOffset.UtcNow, logId => new Envelope<Response>(true,
+        return await send.CommitAsync(row, plan.DueAt, logId => new Envelope<Response>(true,
             new Response(logId, row.Status, send.To, send.From, body, segments.Encoding, segments.Segments, segments.Characters,
-                scheduled ? request.SendAt : null),
-            scheduled ? $"SMS scheduled for {SendTime.Describe(request.SendAt!.Value)}." : "SMS queued for sending.",
+                plan.SendAt, plan.HeldForQuietHours),
+            plan.Describe("SMS"),
             DateTimeOffset.UtcNow));
     }
 }

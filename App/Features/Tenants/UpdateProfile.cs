@@ -24,7 +24,8 @@ public static class UpdateProfile
         IReadOnlyList<string>? AllowedEmbedOrigins,
         string? DefaultRegion,
         string? TimeZone,
-        string? InboundGreeting);
+        string? InboundGreeting,
+        IReadOnlyList<QuietWindow>? QuietHours = null);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -52,12 +53,22 @@ public static class UpdateProfile
                 .WithMessage("The time zone must be an IANA name such as Europe/London.");
             RuleFor(r => r.Settings!.InboundGreeting).MaximumLength(1000).When(r => r.Settings is not null)
                 .OverridePropertyName("settings.inbound_greeting");
+            RuleFor(r => r.Settings!.QuietHours).Must(windows => windows!.Count <= MaxQuietWindows).When(r => r.Settings?.QuietHours is not null)
+                .OverridePropertyName("settings.quiet_hours").WithMessage($"At most {MaxQuietWindows} quiet windows.");
+            RuleForEach(r => r.Settings!.QuietHours).Must(BeAQuietWindow).When(r => r.Settings?.QuietHours is not null)
+                .OverridePropertyName("settings.quiet_hours")
+                .WithMessage("Each quiet window is {\"days\": [\"mon\", …, \"sun\"], \"from\": \"HH:mm\", \"to\": \"HH:mm\"} (to not after from runs into the next day; equal times are the whole day).");
         }
 
         private static bool BeAnOrigin(string origin) =>
             Uri.TryCreate(origin, UriKind.Absolute, out var uri)
             && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             && uri.PathAndQuery == "/" && !origin.EndsWith('/') && string.IsNullOrEmpty(uri.UserInfo);
+
+        private const int MaxQuietWindows = 14;
+
+        private static bool BeAQuietWindow(QuietWindow? window) =>
+            window is { Days: { Count: > 0 } days } && days.All(QuietWindow.IsDay) && QuietWindow.IsTime(window.From) && QuietWindow.IsTime(window.To);
 
         private static bool BeATimeZone(string? id) => id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
     }
@@ -76,6 +87,8 @@ public static class UpdateProfile
             DefaultRegion = request.Settings.DefaultRegion?.ToUpperInvariant() ?? stored.DefaultRegion,
             TimeZone = request.Settings.TimeZone ?? stored.TimeZone,
             InboundGreeting = request.Settings.InboundGreeting ?? stored.InboundGreeting,
+            QuietHours = request.Settings.QuietHours?
+                .Select(w => w with { Days = w.Days.Select(d => d.ToLowerInvariant()).Distinct().ToArray() }).ToArray() ?? stored.QuietHours,
         };
 
         var row = await connection.QuerySingleAsync<GetProfile.Row>("""

@@ -17,6 +17,12 @@ export const routes = [
     children: [
       { path: '', name: 'dashboard', component: () => import('@/views/DashboardView.vue'), meta: { title: 'Dashboard', nav: true } },
       {
+        path: 'campaigns',
+        name: 'campaigns',
+        component: () => import('@/views/CampaignsView.vue'),
+        meta: { title: 'Campaigns', permissions: ['send_sms'] },
+      },
+      {
         path: 'voice',
         name: 'voice',
         component: () => import('@/views/VoiceView.vue'),

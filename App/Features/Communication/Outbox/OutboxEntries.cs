@@ -21,15 +21,32 @@ public static class OutboxEntries
         public bool NeedsReconciliation => State is "uncertain" or "in_flight";
     }
 
+    /// <summary>A send someone asked for just now (the API, the admin UI): claimed before any campaign row.</summary>
+    public const int OneOffPriority = 0;
+
+    /// <summary>A row of a campaign: claimed only when no one-off send is due.</summary>
+    public const int CampaignPriority = 1;
+
     /// <param name="body">The SMS text; null for a call.</param>
     public static Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long logId, string kind,
-        DateTimeOffset dueAt, string to, string from, string? body)
+        DateTimeOffset dueAt, string to, string from, string? body, int priority = OneOffPriority)
     {
         PreparedStatements.Execute(connection, transaction,
-            "INSERT INTO outbox (tenant_id, log_id, kind, due_at, twin_key) VALUES (@tenantId, @logId, @kind, @dueAt, @twinKey)",
-            new { tenantId, logId, kind, dueAt = Db.Timestamp(dueAt), twinKey = TwinKey(tenantId, kind, to, from, body) });
+            "INSERT INTO outbox (tenant_id, log_id, kind, due_at, twin_key, priority) VALUES (@tenantId, @logId, @kind, @dueAt, @twinKey, @priority)",
+            new { tenantId, logId, kind, dueAt = Db.Timestamp(dueAt), twinKey = TwinKey(tenantId, kind, to, from, body), priority });
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Withdraws the entries of these log rows that no worker has taken yet (pending); the log ids of those withdrawn.
+    /// An entry in flight or uncertain may already be at Twilio and is left to finish.
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> WithdrawPendingAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<long> logIds) =>
+        (await connection.QueryAsync<long>("""
+            UPDATE outbox SET state = 'withdrawn', locked_until = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+            WHERE log_id IN @logIds AND state = 'pending'
+            RETURNING log_id
+            """, new { logIds }, transaction)).AsList();
 
     /// <summary>
     /// Sends that Twilio's records cannot tell apart share a key: an SMS is known there by To, From and body, a call
@@ -48,10 +65,11 @@ public static class OutboxEntries
     /// only the oldest is taken. So when an uncertain create is reconciled, no twin's create can be under way, and a
     /// message found at Twilio that no row owns yet can only be this entry's own (or, after a crash, an equally
     /// uncertain twin's, which is the same message to the same person).
+    /// One-off sends come before campaign rows (<see cref="CampaignPriority"/>), then the longest due first.
     /// </summary>
-    public static async Task<IReadOnlyList<Entry>> ClaimDueAsync(Db db, int limit, TimeSpan lockFor, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Entry>> ClaimDueAsync(Db db, DateTimeOffset asOf, int limit, TimeSpan lockFor, CancellationToken cancellationToken)
     {
-        var now = Db.Timestamp(DateTimeOffset.UtcNow);
+        var now = Db.Timestamp(asOf);
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var due = (await connection.QueryAsync<Entry>("""
@@ -62,7 +80,7 @@ public static class OutboxEntries
                   WHERE twin.twin_key = o.twin_key AND twin.id <> o.id AND twin.state IN ('pending', 'uncertain', 'in_flight')
                     AND ((twin.state IN ('uncertain', 'in_flight') AND (o.state = 'pending' OR twin.id < o.id))
                          OR (twin.state = 'pending' AND o.state = 'pending' AND twin.id < o.id AND twin.due_at <= @now)))
-            ORDER BY o.due_at LIMIT @limit
+            ORDER BY o.priority, o.due_at LIMIT @limit
             """, new { now, limit }, transaction)).AsList();
         if (due.Count > 0)
         {
@@ -70,7 +88,7 @@ public static class OutboxEntries
                 UPDATE outbox SET state = 'in_flight', locked_until = @lockedUntil, attempts = attempts + 1,
                                   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
                 WHERE id IN @ids
-                """, new { ids = due.Select(e => e.Id), lockedUntil = Db.Timestamp(DateTimeOffset.UtcNow + lockFor) }, transaction);
+                """, new { ids = due.Select(e => e.Id), lockedUntil = Db.Timestamp(asOf + lockFor) }, transaction);
         }
 
         await transaction.CommitAsync(cancellationToken);

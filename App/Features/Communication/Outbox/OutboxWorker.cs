@@ -16,6 +16,7 @@ public sealed class OutboxWorker(
     OutboxSignal signal,
     TenantPacer pacer,
     TwilioAccounts accounts,
+    TimeProvider time,
     IOptions<OutboxOptions> options,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
@@ -72,7 +73,7 @@ public sealed class OutboxWorker(
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var due = await OutboxEntries.ClaimDueAsync(db, settings.BatchSize, TimeSpan.FromSeconds(settings.LockSeconds), cancellationToken);
+        var due = await OutboxEntries.ClaimDueAsync(db, time.GetUtcNow(), settings.BatchSize, TimeSpan.FromSeconds(settings.LockSeconds), cancellationToken);
         if (due.Count == 0) return 0;
 
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },

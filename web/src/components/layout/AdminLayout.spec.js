@@ -52,7 +52,7 @@ describe('admin shell', () => {
     expect(wrapper.get('[data-testid="tenant-name"]').text()).toBe('Acme Dental')
     expect(wrapper.find('[data-testid="simulation-badge"]').exists()).toBe(true)
     const nav = wrapper.findAll('nav[aria-label="Main"] a').map((a) => a.attributes('data-testid'))
-    expect(nav).toEqual(['nav-dashboard', 'nav-sms', 'nav-logs'])
+    expect(nav).toEqual(['nav-dashboard', 'nav-sms', 'nav-campaigns', 'nav-logs'])
     wrapper.unmount()
   })
 
