@@ -255,9 +255,9 @@ public static class CreateCampaign
             if (long.TryParse(voiceText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0) voiceMessageId = id;
             else errors["voice_message_id"] = ["'voice_message_id' is the id of a voice message."];
         }
-        else if (message!.Length > CreateMessageRequest.MaxBodyLength)
+        else if (message!.Length > TwilioRequestRules.MaxBodyLength)
         {
-            errors["message"] = [$"The message is longer than Twilio's {CreateMessageRequest.MaxBodyLength} characters."];
+            errors["message"] = [$"The message is longer than Twilio's {TwilioRequestRules.MaxBodyLength} characters."];
         }
         else if (TemplateVariables.Validate(message) is { Count: > 0 } malformed)
         {

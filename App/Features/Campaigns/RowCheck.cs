@@ -40,8 +40,8 @@ public sealed class RowCheck(string channel, string template, string region, IRe
         if (channel != "sms") return new(to, null, null, null);
 
         var body = rendered.Text!;
-        if (body.Length > CreateMessageRequest.MaxBodyLength)
-            return new(to, TooLong, $"With its values filled in the message is {body.Length} characters; Twilio's limit is {CreateMessageRequest.MaxBodyLength}.", null);
+        if (body.Length > TwilioRequestRules.MaxBodyLength)
+            return new(to, TooLong, $"With its values filled in the message is {body.Length} characters; Twilio's limit is {TwilioRequestRules.MaxBodyLength}.", null);
         return new(to, null, null, SmsSegments.Count(body).Segments);
     }
 }
