@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using App.Tests.Support;
 using App.Twilio;
 using App.Twilio.Simulator;

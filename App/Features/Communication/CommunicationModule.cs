@@ -1,6 +1,4 @@
-using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
 using Carter;
 
 namespace App.Features.Communication;

@@ -1,8 +1,4 @@
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using App.Twilio;
-using Dapper;
 
 namespace App.Features.Communication;
 

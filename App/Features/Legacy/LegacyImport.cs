@@ -12,12 +12,9 @@ using App.Features.Files.Audio;
 using App.Features.Tenants;
 using App.Features.Users;
 using App.Features.VoiceMessages;
-using App.Infrastructure.Database;
 using App.Infrastructure.Phone;
 using App.Infrastructure.Security;
-using App.Infrastructure.Tenancy;
 using App.Twilio;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Legacy;

@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Sending;

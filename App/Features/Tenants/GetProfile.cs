@@ -1,9 +1,5 @@
 using App.Twilio;
-using App.Infrastructure.Database;
 using App.Infrastructure.Security;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 
 namespace App.Features.Tenants;
 

@@ -1,5 +1,4 @@
 using App.Infrastructure.Hosting;
-using App.Features.Communication;
 using App.Twilio;
 using Microsoft.AspNetCore.Http.Features;
 

@@ -1,9 +1,6 @@
 using System.Globalization;
 using App.Features.Communication;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
 using App.Twilio;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Webhooks;

@@ -1,11 +1,8 @@
 using App.Twilio;
 using App.Twilio.Simulator;
-using App.Infrastructure.Web;
 using FluentValidation;
-using App.Infrastructure.Database;
 using App.Infrastructure.Observability;
 using App.Infrastructure.Security;
-using App.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using App.Infrastructure.Web;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

@@ -174,8 +174,7 @@ public sealed class CallLifecycle(
 
         private async Task<SimulatedCallError?> CheckMediaAsync(string playUrl, CancellationToken cancellationToken)
         {
-            Uri? target = null;
-            if (!Uri.TryCreate(playUrl, UriKind.Absolute, out target) && instructions.Url is { } documentUrl)
+            if (!Uri.TryCreate(playUrl, UriKind.Absolute, out var target) && instructions.Url is { } documentUrl)
             {
                 Uri.TryCreate(new Uri(documentUrl), playUrl, out target);
             }

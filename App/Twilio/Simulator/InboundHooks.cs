@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 
 namespace App.Twilio.Simulator;
 

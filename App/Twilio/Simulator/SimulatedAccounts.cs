@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using App.Infrastructure.Database;
 using App.Infrastructure.Security;
 
 namespace App.Twilio.Simulator;

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using App.Infrastructure.Database;
-using Dapper;
 
 namespace App.Twilio.Simulator;
 

@@ -1,7 +1,5 @@
 using App.Features.Sending;
-using App.Infrastructure.Database;
 using App.Twilio;
-using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace App.Features.Communication.Outbox;
