@@ -11,21 +11,32 @@ public sealed class FilesModule : ICarterModule
         var group = app.MapTenantApi("/api/files", "Files").RequirePermission(Permissions.ManageFiles);
 
         group.MapGet("", ListFiles.Handle).ReturnsPage<FileItem>()
+            .RefusesBadQuery("file_type, is_active")
             .WithSummary("The library, newest first; filter by file_type, tag, is_active, or search the name and description.");
         group.MapGet("/quota", GetQuota.Handle).Returns<GetQuota.Quota>()
             .WithSummary("Bytes used, the tenant's quota and what remains.");
         group.MapPost("/upload", UploadFile.Handle).Returns<FileItem>(201)
+            .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, "no part named file, more than one, or a text field too long or invalid; details name it")
+            .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "the multipart body is malformed or ends early")
+            .Refuses(StatusCodes.Status409Conflict, UploadFile.QuotaExceeded, "the file would take the tenant over its storage quota")
+            .Refuses(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "the file is larger than the upload limit")
+            .Refuses(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "the body is not multipart/form-data, or the file is not MP3, WAV or AIFF audio Twilio can play")
             .WithSummary("Upload an MP3, WAV or AIFF file (multipart/form-data: file, description, tag_list, caller_number).");
         group.MapGet("/{id:long}", GetFile.Handle).Returns<FileItem>()
+            .RefusesMissing("file")
             .WithSummary("One file's metadata.");
         group.MapPut("/{id:long}", UpdateFile.Handle).Returns<FileItem>()
             .Validate<UpdateFile.Request>()
+            .RefusesMissing("file")
             .WithSummary("Change the name, description, tags, caller number or active flag.");
         group.MapDelete("/{id:long}", DeleteFile.Handle).Returns<DeleteFile.Deleted>()
+            .RefusesMissing("file")
             .WithSummary("Delete the file and its bytes.");
         group.MapGet("/{id:long}/download", DownloadFile.Handle).Produces<Stream>(200, "audio/mpeg", "audio/wav", "audio/aiff").Produces<Stream>(206, "audio/mpeg", "audio/wav", "audio/aiff")
+            .RefusesMissing("file")
             .WithSummary("The file's bytes (Range requests supported).");
         group.MapPost("/{id:long}/play-url", CreatePlayUrl.Handle).Returns<CreatePlayUrl.PlayUrl>()
+            .RefusesMissing("file")
             .WithSummary("A short-lived signed URL to play the file in a browser audio element.");
 
         app.MapMethods("/media/{fileId:long}", [HttpMethods.Get, HttpMethods.Head], ServeMedia.Handle)
