@@ -78,7 +78,7 @@ public static class AppServices
         services.AddTwilioClient(configuration).ConfigureHttpClient((provider, client) =>
         {
             if (provider.GetRequiredService<TwilioAccounts>().IsSimulated)
-                client.BaseAddress = new Uri(provider.GetRequiredService<PublicUrls>().BaseUrl + SimulatedAccounts.RoutePrefix);
+                client.BaseAddress = new Uri(provider.GetRequiredService<PublicUrls>().BaseUrl + SimulatorModule.RoutePrefix);
         });
     }
 

@@ -60,7 +60,7 @@ public static class InboundHooks
             DateUpdated = now,
             DateSent = now,
             ApiVersion = SimulatorWire.ApiVersion,
-            Uri = SimulatorWire.MessageUri(credentials.AccountSid, sid),
+            Uri = SimulatedMessages.Resource.Uri(credentials.AccountSid, sid),
         }, countAsCreated: false);
 
         List<KeyValuePair<string, string>> fields =

@@ -8,13 +8,16 @@ namespace App.Twilio.Simulator;
 /// </summary>
 public static class SimulatedCalls
 {
+    /// <summary>Fetch, and list with the filters <c>To</c>, <c>From</c>, <c>Status</c>, <c>StartTime</c>, <c>StartTime&lt;</c>, <c>StartTime&gt;</c> (a call not answered yet is dated by its creation).</summary>
+    internal static readonly SimulatedResource<TwilioCall> Resource = new("Calls", "StartTime", (ledger, sid) => ledger.FindCall(sid), (ledger, account) => ledger.CallsOf(account),
+        c => c.Sid, c => c.AccountSid, c => c.To, c => c.From, c => c.StartTime ?? c.DateCreated, c => c.Status, SimulatorWire.ToJson);
+
     public static async Task<IResult> CreateAsync(
         string accountSid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, CallLifecycle lifecycle, CancellationToken cancellationToken)
     {
-        var tenantId = await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken);
-        if (tenantId is null) return SimulatorAuth.Unauthorized(context);
+        if (await auth.AuthenticateFormAsync(context.Request, accountSid, cancellationToken) is not var (tenantId, form))
+            return SimulatorAuth.Unauthorized(context);
 
-        var form = await SimulatorWire.ReadFormAsync(context.Request, cancellationToken);
         var to = SimulatorWire.Single(form, "To");
         var from = SimulatorWire.Single(form, "From");
         var url = SimulatorWire.Single(form, "Url");
@@ -27,14 +30,8 @@ public static class SimulatedCalls
             .SelectMany(value => value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToList();
 
-        if (to is not null) ledger.RecordAttempt(to);
-        if (to == MagicNumbers.Unavailable) return SimulatorWire.Error(StatusCodes.Status503ServiceUnavailable, 20503, "Service Unavailable");
-        if (to == MagicNumbers.ThrottledOnce && ledger.ThrottleFirst($"call\n{to}\n{url ?? twiml}"))
-        {
-            return SimulatorWire.Error(StatusCodes.Status429TooManyRequests, 20429, "Too Many Requests");
-        }
-
-        var invalid = Validate(form, to, from, url, twiml, method, statusCallback, statusCallbackMethod, events);
+        var invalid = MagicNumbers.RefuseCreate(ledger, to, $"call\n{to}\n{url ?? twiml}")
+                      ?? Validate(form, to, from, url, twiml, method, statusCallback, statusCallbackMethod, events);
         if (invalid is not null) return invalid;
 
         var now = DateTimeOffset.UtcNow;
@@ -54,7 +51,7 @@ public static class SimulatedCalls
             QueueTime = "0",
             DateCreated = now,
             DateUpdated = now,
-            Uri = SimulatorWire.CallUri(accountSid, sid),
+            Uri = Resource.Uri(accountSid, sid),
         };
         ledger.AddCall(call);
         lifecycle.Start(sid, tenantId, new CallInstructions(
@@ -62,40 +59,7 @@ public static class SimulatedCalls
             url, method, url is null ? twiml : null, statusCallback, statusCallbackMethod,
             events.Count == 0 ? [TwilioCallEvents.Completed] : [.. events.Distinct(StringComparer.Ordinal)]));
 
-        if (to == MagicNumbers.CreatedButServerError) return SimulatorWire.Error(StatusCodes.Status500InternalServerError, 20500, "Internal Server Error");
-        return SimulatorWire.Json(SimulatorWire.ToJson(call), StatusCodes.Status201Created);
-    }
-
-    public static async Task<IResult> FetchAsync(
-        string accountSid, string sid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, CancellationToken cancellationToken)
-    {
-        if (await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken) is null) return SimulatorAuth.Unauthorized(context);
-
-        var call = ledger.FindCall(sid);
-        return call is not null && call.AccountSid == accountSid
-            ? SimulatorWire.Json(SimulatorWire.ToJson(call), StatusCodes.Status200OK)
-            : SimulatorWire.NotFound(SimulatorWire.CallUri(accountSid, sid));
-    }
-
-    /// <summary>Filters: <c>To</c>, <c>From</c>, <c>Status</c>, <c>StartTime</c>, <c>StartTime&lt;</c>, <c>StartTime&gt;</c> (a call not answered yet is dated by its creation).</summary>
-    public static async Task<IResult> ListAsync(
-        string accountSid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, CancellationToken cancellationToken)
-    {
-        if (await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken) is null) return SimulatorAuth.Unauthorized(context);
-
-        var query = context.Request.Query;
-        var days = SimulatorPaging.Days(query, "StartTime", out var error);
-        if (days is null) return SimulatorWire.BadRequest(20001, error!);
-        var to = query["To"].ToString();
-        var from = query["From"].ToString();
-        var status = query["Status"].ToString();
-
-        var items = ledger.CallsOf(accountSid)
-            .Where(c => (to.Length == 0 || c.To == to) && (from.Length == 0 || c.From == from)
-                && (status.Length == 0 || c.Status == status) && days.Matches(c.StartTime ?? c.DateCreated))
-            .ToList();
-        return SimulatorPaging.Page(context.Request, SimulatorWire.AccountPath(accountSid) + "/Calls.json", "calls",
-            items, c => c.Sid, c => SimulatorWire.ToJson(c));
+        return Resource.Created(call);
     }
 
     private static IResult? Validate(

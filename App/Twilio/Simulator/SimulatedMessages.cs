@@ -7,13 +7,16 @@ namespace App.Twilio.Simulator;
 /// </summary>
 public static class SimulatedMessages
 {
+    /// <summary>Fetch, and list with the filters <c>To</c>, <c>From</c>, <c>DateSent</c>, <c>DateSent&lt;</c>, <c>DateSent&gt;</c> (a message not sent yet is dated by its creation).</summary>
+    internal static readonly SimulatedResource<TwilioMessage> Resource = new("Messages", "DateSent", (ledger, sid) => ledger.FindMessage(sid), (ledger, account) => ledger.MessagesOf(account),
+        m => m.Sid, m => m.AccountSid, m => m.To, m => m.From, m => m.DateSent ?? m.DateCreated, Status: null, SimulatorWire.ToJson);
+
     public static async Task<IResult> CreateAsync(
         string accountSid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, MessageLifecycle lifecycle, CancellationToken cancellationToken)
     {
-        var tenantId = await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken);
-        if (tenantId is null) return SimulatorAuth.Unauthorized(context);
+        if (await auth.AuthenticateFormAsync(context.Request, accountSid, cancellationToken) is not var (tenantId, form))
+            return SimulatorAuth.Unauthorized(context);
 
-        var form = await SimulatorWire.ReadFormAsync(context.Request, cancellationToken);
         var to = SimulatorWire.Single(form, "To");
         var from = SimulatorWire.Single(form, "From");
         var service = SimulatorWire.Single(form, "MessagingServiceSid");
@@ -22,14 +25,8 @@ public static class SimulatedMessages
         var contentSid = SimulatorWire.Single(form, "ContentSid");
         var statusCallback = SimulatorWire.Single(form, "StatusCallback");
 
-        if (to is not null) ledger.RecordAttempt(to);
-        if (to == MagicNumbers.Unavailable) return SimulatorWire.Error(StatusCodes.Status503ServiceUnavailable, 20503, "Service Unavailable");
-        if (to == MagicNumbers.ThrottledOnce && ledger.ThrottleFirst($"message\n{to}\n{body}"))
-        {
-            return SimulatorWire.Error(StatusCodes.Status429TooManyRequests, 20429, "Too Many Requests");
-        }
-
-        var invalid = Validate(to, from, service, body, media, contentSid, statusCallback);
+        var invalid = MagicNumbers.RefuseCreate(ledger, to, $"message\n{to}\n{body}")
+                      ?? Validate(to, from, service, body, media, contentSid, statusCallback);
         if (invalid is not null) return invalid;
 
         var now = DateTimeOffset.UtcNow;
@@ -53,44 +50,12 @@ public static class SimulatedMessages
             DateUpdated = now,
             DateSent = null,
             ApiVersion = SimulatorWire.ApiVersion,
-            Uri = SimulatorWire.MessageUri(accountSid, sid),
+            Uri = Resource.Uri(accountSid, sid),
         };
         ledger.AddMessage(message, countAsCreated: true);
         lifecycle.Start(sid, tenantId, statusCallback);
 
-        // Created, yet the client hears 500: it cannot know, and must reconcile rather than send again.
-        if (to == MagicNumbers.CreatedButServerError) return SimulatorWire.Error(StatusCodes.Status500InternalServerError, 20500, "Internal Server Error");
-        return SimulatorWire.Json(SimulatorWire.ToJson(message), StatusCodes.Status201Created);
-    }
-
-    public static async Task<IResult> FetchAsync(
-        string accountSid, string sid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, CancellationToken cancellationToken)
-    {
-        if (await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken) is null) return SimulatorAuth.Unauthorized(context);
-
-        var message = ledger.FindMessage(sid);
-        return message is not null && message.AccountSid == accountSid
-            ? SimulatorWire.Json(SimulatorWire.ToJson(message), StatusCodes.Status200OK)
-            : SimulatorWire.NotFound(SimulatorWire.MessageUri(accountSid, sid));
-    }
-
-    /// <summary>Filters: <c>To</c>, <c>From</c>, <c>DateSent</c>, <c>DateSent&lt;</c>, <c>DateSent&gt;</c> (a message not sent yet is dated by its creation).</summary>
-    public static async Task<IResult> ListAsync(
-        string accountSid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, CancellationToken cancellationToken)
-    {
-        if (await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken) is null) return SimulatorAuth.Unauthorized(context);
-
-        var query = context.Request.Query;
-        var days = SimulatorPaging.Days(query, "DateSent", out var error);
-        if (days is null) return SimulatorWire.BadRequest(20001, error!);
-        var to = query["To"].ToString();
-        var from = query["From"].ToString();
-
-        var items = ledger.MessagesOf(accountSid)
-            .Where(m => (to.Length == 0 || m.To == to) && (from.Length == 0 || m.From == from) && days.Matches(m.DateSent ?? m.DateCreated))
-            .ToList();
-        return SimulatorPaging.Page(context.Request, SimulatorWire.AccountPath(accountSid) + "/Messages.json", "messages",
-            items, m => m.Sid, m => SimulatorWire.ToJson(m));
+        return Resource.Created(message);
     }
 
     private static IResult? Validate(

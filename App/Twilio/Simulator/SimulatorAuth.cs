@@ -34,6 +34,13 @@ public sealed class SimulatorAuth(SimulatedAccounts accounts, Db db)
         return CryptographicOperations.FixedTimeEquals(expected, presented) ? tenantId : null;
     }
 
+    /// <summary>A create request's tenant and decoded form, or null when its credentials are not right for the path's account.</summary>
+    public async Task<(string TenantId, List<KeyValuePair<string, string>> Form)?> AuthenticateFormAsync(
+        HttpRequest request, string accountSid, CancellationToken cancellationToken) =>
+        await AuthenticateAsync(request, accountSid, cancellationToken) is { } tenantId
+            ? (tenantId, await SimulatorWire.ReadFormAsync(request, cancellationToken))
+            : null;
+
     /// <summary>
     /// SIDs are known once their credentials were handed out in this process; after a restart, the tenants are
     /// re-derived from the database (at most every few seconds, so unknown SIDs cannot make it scan in a loop).

@@ -23,38 +23,20 @@ internal static partial class SimulatorWire
 
     public static string AccountPath(string accountSid) => $"{ApiRoot}/Accounts/{accountSid}";
 
-    public static string MessageUri(string accountSid, string sid) => $"{AccountPath(accountSid)}/Messages/{sid}.json";
+    public static JsonObject ToJson(TwilioMessage message) =>
+        WithSubresources(message, $"{AccountPath(message.AccountSid!)}/Messages/{message.Sid}", "Media", "Feedback");
 
-    public static string CallUri(string accountSid, string sid) => $"{AccountPath(accountSid)}/Calls/{sid}.json";
+    public static JsonObject ToJson(TwilioCall call) =>
+        WithSubresources(call, $"{AccountPath(call.AccountSid!)}/Calls/{call.Sid}", "Notifications", "Recordings", "Payments", "Events", "Siprec",
+            "Streams", "Transcriptions", "UserDefinedMessageSubscriptions", "UserDefinedMessages");
 
-    public static JsonObject ToJson(TwilioMessage message)
+    /// <summary>The resource's JSON with <c>subresource_uris</c>: {"user_defined_messages": ".../UserDefinedMessages.json", ...}.</summary>
+    private static JsonObject WithSubresources(object resource, string root, params string[] subresources)
     {
-        var json = JsonSerializer.SerializeToNode(message, Options)!.AsObject();
-        var root = $"{AccountPath(message.AccountSid!)}/Messages/{message.Sid}";
-        json["subresource_uris"] = new JsonObject
-        {
-            ["media"] = root + "/Media.json",
-            ["feedback"] = root + "/Feedback.json",
-        };
-        return json;
-    }
-
-    public static JsonObject ToJson(TwilioCall call)
-    {
-        var json = JsonSerializer.SerializeToNode(call, Options)!.AsObject();
-        var root = $"{AccountPath(call.AccountSid!)}/Calls/{call.Sid}";
-        json["subresource_uris"] = new JsonObject
-        {
-            ["notifications"] = root + "/Notifications.json",
-            ["recordings"] = root + "/Recordings.json",
-            ["payments"] = root + "/Payments.json",
-            ["events"] = root + "/Events.json",
-            ["siprec"] = root + "/Siprec.json",
-            ["streams"] = root + "/Streams.json",
-            ["transcriptions"] = root + "/Transcriptions.json",
-            ["user_defined_message_subscriptions"] = root + "/UserDefinedMessageSubscriptions.json",
-            ["user_defined_messages"] = root + "/UserDefinedMessages.json",
-        };
+        var json = JsonSerializer.SerializeToNode(resource, Options)!.AsObject();
+        var uris = new JsonObject();
+        foreach (var name in subresources) uris[JsonNamingPolicy.SnakeCaseLower.ConvertName(name)] = $"{root}/{name}.json";
+        json["subresource_uris"] = uris;
         return json;
     }
 
