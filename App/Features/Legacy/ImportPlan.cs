@@ -48,10 +48,8 @@ internal sealed class MigratedRow
     public long Id { get; init; }
     public long? LegacyId { get; init; }
     public string? LegacyFingerprint { get; init; }
-    public string? Name { get; init; }
     public string? PasswordHash { get; init; }
     public string? LegacyPasswordHash { get; init; }
-    public string? FilePath { get; init; }
     public string? Sha256 { get; init; }
     public string? XmlId { get; init; }
     public string? MessageContent { get; init; }

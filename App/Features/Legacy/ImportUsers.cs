@@ -20,7 +20,7 @@ internal static class ImportUsers
     {
         var (report, clock, tenantId) = (run.Report, run.Clock, run.TenantId);
         var counts = report.For(Table);
-        var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint, username AS name, password_hash, legacy_password_hash FROM users");
+        var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint, password_hash, legacy_password_hash FROM users");
         var others = await run.Connection.QueryAsync<string>("SELECT username FROM users WHERE tenant_id = @tenantId AND legacy_id IS NULL", new { tenantId });
         var taken = new HashSet<string>(others.Select(ImportRun.NoCase), StringComparer.Ordinal);
 

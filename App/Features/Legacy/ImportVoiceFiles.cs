@@ -18,7 +18,7 @@ internal static class ImportVoiceFiles
     {
         var (source, report, clock, tenantId) = (run.Source, run.Report, run.Clock, run.TenantId);
         var counts = report.For(Table);
-        var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint, file_path, sha256 FROM voice_files");
+        var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint, sha256 FROM voice_files");
         var migrated = new Dictionary<string, MigratedFile>(StringComparer.OrdinalIgnoreCase);
         var named = new HashSet<string>(StringComparer.Ordinal);
         var filesByFold = source.Files.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);

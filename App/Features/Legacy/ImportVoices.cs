@@ -16,7 +16,7 @@ internal static partial class ImportVoices
         var (report, clock, tenantId) = (run.Report, run.Clock, run.TenantId);
         var counts = report.For(Table);
         var languages = SayLanguagesByVoice(run.Source);
-        var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint, name FROM voice_messages");
+        var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint FROM voice_messages");
         foreach (var row in existing.Values) run.Plan.VoiceIds[row.LegacyId!.Value] = row.Id;
         var others = await run.Connection.QueryAsync<string>("SELECT name FROM voice_messages WHERE tenant_id = @tenantId AND legacy_id IS NULL", new { tenantId });
         var taken = new HashSet<string>(others.Select(ImportRun.NoCase), StringComparer.Ordinal);
