@@ -11,9 +11,6 @@ namespace App.Twilio.Simulator;
 public sealed class MessageLifecycle(
     SimulatorEngine engine, SimulatorLedger ledger, SimulatorHttp http, SimulatedAccounts accounts, IOptions<SimulatorOptions> options)
 {
-    public const int UnreachableHandset = 30003;
-    public const int UnknownError = 30008;
-
     public void Start(string sid, string tenantId, string? statusCallback) =>
         engine.Run($"message {sid}", token => RunAsync(sid, accounts.AuthTokenFor(tenantId), statusCallback, token));
 
@@ -47,7 +44,7 @@ public sealed class MessageLifecycle(
 
         if (message.To == MagicNumbers.Failed)
         {
-            await Step(m => m with { Status = "failed", ErrorCode = UnknownError, ErrorMessage = "Unknown error" });
+            await Step(m => m with { Status = "failed", ErrorCode = MagicNumbers.UnknownError, ErrorMessage = "Unknown error" });
             return;
         }
 
@@ -64,7 +61,7 @@ public sealed class MessageLifecycle(
         }
 
         await Step(m => m.To == MagicNumbers.Undelivered
-            ? m with { Status = "undelivered", ErrorCode = UnreachableHandset, ErrorMessage = "Unreachable destination handset" }
+            ? m with { Status = "undelivered", ErrorCode = MagicNumbers.UnreachableHandset, ErrorMessage = "Unreachable destination handset" }
             : m with { Status = "delivered" });
     }
 

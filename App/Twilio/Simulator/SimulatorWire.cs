@@ -4,12 +4,11 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace App.Twilio.Simulator;
 
 /// <summary>Twilio's wire format as the simulator writes it: SIDs, JSON bodies, flat error bodies.</summary>
-internal static partial class SimulatorWire
+internal static class SimulatorWire
 {
     public const string ApiVersion = "2010-04-01";
     public const string ApiRoot = "/" + ApiVersion;
@@ -72,11 +71,18 @@ internal static partial class SimulatorWire
         [.. form.Where(p => p.Key == name).Select(p => p.Value.Trim())];
 
     /// <summary>E.164: '+', a non-zero digit, 7–15 digits in all.</summary>
-    public static bool IsPhoneNumber(string value) => PhonePattern().IsMatch(value);
+    public static bool IsPhoneNumber(string value) =>
+        value.Length is >= 8 and <= 16 && value[0] == '+' && value[1] is >= '1' and <= '9' && value.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 
-    /// <summary>A message sender: a phone number, an alphanumeric sender ID, a short code or a channel address.</summary>
+    /// <summary>
+    /// A message sender: a phone number, an alphanumeric sender ID (1–11 letters, digits and spaces, at least one
+    /// letter), a short code (5 or 6 digits) or a channel address.
+    /// </summary>
     public static bool IsMessageSender(string value) =>
-        IsPhoneNumber(value) || AlphanumericSenderPattern().IsMatch(value) || ShortCodePattern().IsMatch(value) || IsChannelAddress(value);
+        IsPhoneNumber(value)
+        || (value.Length is >= 1 and <= 11 && value.Any(char.IsAsciiLetter) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == ' '))
+        || (value.Length is 5 or 6 && value.All(char.IsAsciiDigit))
+        || IsChannelAddress(value);
 
     /// <summary>A message recipient: a phone number or a channel address such as <c>whatsapp:+1...</c>.</summary>
     public static bool IsMessageRecipient(string value) => IsPhoneNumber(value) || IsChannelAddress(value);
@@ -101,13 +107,4 @@ internal static partial class SimulatorWire
         var colon = value.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 && value[..colon] is "whatsapp" or "messenger" or "rcs" && value.Length > colon + 1;
     }
-
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
-    private static partial Regex PhonePattern();
-
-    [GeneratedRegex(@"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")]
-    private static partial Regex AlphanumericSenderPattern();
-
-    [GeneratedRegex(@"^[0-9]{5,6}$")]
-    private static partial Regex ShortCodePattern();
 }
