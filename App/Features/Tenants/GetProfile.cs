@@ -44,7 +44,7 @@ public static class GetProfile
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(Sql, new { tenantId = tenant.Id });
-        return row is null ? Api.NotFound("tenant") : Api.Ok(ToProfile(row, secrets, configuration));
+        return Api.OkOrNotFound(row, found => ToProfile(found, secrets, configuration), "tenant");
     }
 
     internal static Profile ToProfile(Row row, SecretProtector secrets, IConfiguration configuration) => new(
