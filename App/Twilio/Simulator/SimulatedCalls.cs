@@ -15,23 +15,21 @@ public static class SimulatedCalls
     public static async Task<IResult> CreateAsync(
         string accountSid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, CallLifecycle lifecycle, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateFormAsync(context.Request, accountSid, cancellationToken) is not var (tenantId, form))
+        if (await auth.AuthenticateFormAsync(context.Request, accountSid, cancellationToken) is not { } form)
             return SimulatorAuth.Unauthorized(context);
 
-        var to = SimulatorWire.Single(form, "To");
-        var from = SimulatorWire.Single(form, "From");
-        var url = SimulatorWire.Single(form, "Url");
-        var twiml = SimulatorWire.Single(form, "Twiml");
-        var method = SimulatorWire.Single(form, "Method")?.ToUpperInvariant() ?? "POST";
-        var statusCallback = SimulatorWire.Single(form, "StatusCallback");
-        var statusCallbackMethod = SimulatorWire.Single(form, "StatusCallbackMethod")?.ToUpperInvariant() ?? "POST";
+        var url = form["Url"];
+        var twiml = form["Twiml"];
+        var method = form["Method"]?.ToUpperInvariant() ?? "POST";
+        var statusCallback = form["StatusCallback"];
+        var statusCallbackMethod = form["StatusCallbackMethod"]?.ToUpperInvariant() ?? "POST";
         // Each event is its own repeated key (FACTS §0); a space-separated list is read as well.
-        var events = SimulatorWire.All(form, "StatusCallbackEvent")
+        var events = form.All("StatusCallbackEvent")
             .SelectMany(value => value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToList();
 
-        var invalid = MagicNumbers.RefuseCreate(ledger, to, $"call\n{to}\n{url ?? twiml}")
-                      ?? Validate(form, to, from, url, twiml, method, statusCallback, statusCallbackMethod, events);
+        var invalid = MagicNumbers.RefuseCreate(ledger, form.To, $"call\n{form.To}\n{url ?? twiml}")
+                      ?? Validate(form, url, twiml, method, statusCallback, statusCallbackMethod, events);
         if (invalid is not null) return invalid;
 
         var now = DateTimeOffset.UtcNow;
@@ -40,10 +38,10 @@ public static class SimulatedCalls
         {
             Sid = sid,
             AccountSid = accountSid,
-            To = to,
-            ToFormatted = to,
-            From = from,
-            FromFormatted = from,
+            To = form.To,
+            ToFormatted = form.To,
+            From = form.From,
+            FromFormatted = form.From,
             Status = "queued",
             PriceUnit = "USD",
             Direction = "outbound-api",
@@ -54,7 +52,7 @@ public static class SimulatedCalls
             Uri = Resource.Uri(accountSid, sid),
         };
         ledger.AddCall(call);
-        lifecycle.Start(sid, tenantId, new CallInstructions(
+        lifecycle.Start(sid, form.TenantId, new CallInstructions(
             // Twilio ignores Twiml when Url is also given (FACTS §2.1).
             url, method, url is null ? twiml : null, statusCallback, statusCallbackMethod,
             events.Count == 0 ? [TwilioCallEvents.Completed] : [.. events.Distinct(StringComparer.Ordinal)]));
@@ -63,14 +61,14 @@ public static class SimulatedCalls
     }
 
     private static IResult? Validate(
-        List<KeyValuePair<string, string>> form, string? to, string? from, string? url, string? twiml, string method,
-        string? statusCallback, string statusCallbackMethod, IReadOnlyList<string> events)
+        CreateForm form, string? url, string? twiml, string method, string? statusCallback, string statusCallbackMethod, IReadOnlyList<string> events)
     {
+        var (to, from) = (form.To, form.From);
         if (to is null) return SimulatorWire.BadRequest(21201, "No 'To' number is specified");
         if (from is null) return SimulatorWire.BadRequest(21213, "No 'From' number is specified");
         if (!SimulatorWire.IsCallParty(to) || to == MagicNumbers.InvalidNumber) return SimulatorWire.BadRequest(21211, $"Invalid 'To' Phone Number: {to}");
         if (!SimulatorWire.IsCallParty(from)) return SimulatorWire.BadRequest(21212, $"Invalid 'From' Phone Number: {from}");
-        if (SimulatorWire.Single(form, "ApplicationSid") is not null)
+        if (form["ApplicationSid"] is not null)
         {
             return SimulatorWire.BadRequest(21218, "Invalid ApplicationSid: the Twilio simulator has no TwiML applications; use Url or Twiml.");
         }

@@ -14,19 +14,16 @@ public static class SimulatedMessages
     public static async Task<IResult> CreateAsync(
         string accountSid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, MessageLifecycle lifecycle, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateFormAsync(context.Request, accountSid, cancellationToken) is not var (tenantId, form))
+        if (await auth.AuthenticateFormAsync(context.Request, accountSid, cancellationToken) is not { } form)
             return SimulatorAuth.Unauthorized(context);
 
-        var to = SimulatorWire.Single(form, "To");
-        var from = SimulatorWire.Single(form, "From");
-        var service = SimulatorWire.Single(form, "MessagingServiceSid");
-        var body = form.FirstOrDefault(p => p.Key == "Body").Value;
-        var media = SimulatorWire.All(form, "MediaUrl");
-        var contentSid = SimulatorWire.Single(form, "ContentSid");
-        var statusCallback = SimulatorWire.Single(form, "StatusCallback");
+        var service = form["MessagingServiceSid"];
+        var body = form.AsSent("Body");
+        var media = form.All("MediaUrl");
+        var statusCallback = form["StatusCallback"];
 
-        var invalid = MagicNumbers.RefuseCreate(ledger, to, $"message\n{to}\n{body}")
-                      ?? Validate(to, from, service, body, media, contentSid, statusCallback);
+        var invalid = MagicNumbers.RefuseCreate(ledger, form.To, $"message\n{form.To}\n{body}")
+                      ?? Validate(form, service, body, media, statusCallback);
         if (invalid is not null) return invalid;
 
         var now = DateTimeOffset.UtcNow;
@@ -36,8 +33,8 @@ public static class SimulatedMessages
             Sid = sid,
             AccountSid = accountSid,
             MessagingServiceSid = service,
-            From = from,
-            To = to,
+            From = form.From,
+            To = form.To,
             Body = body ?? "",
             // With a Messaging Service no sender is chosen yet, so no segments are counted (FACTS §1.2).
             Status = service is null ? "queued" : "accepted",
@@ -53,14 +50,14 @@ public static class SimulatedMessages
             Uri = Resource.Uri(accountSid, sid),
         };
         ledger.AddMessage(message, countAsCreated: true);
-        lifecycle.Start(sid, tenantId, statusCallback);
+        lifecycle.Start(sid, form.TenantId, statusCallback);
 
         return Resource.Created(message);
     }
 
-    private static IResult? Validate(
-        string? to, string? from, string? service, string? body, IReadOnlyList<string> media, string? contentSid, string? statusCallback)
+    private static IResult? Validate(CreateForm form, string? service, string? body, IReadOnlyList<string> media, string? statusCallback)
     {
+        var (to, from, contentSid) = (form.To, form.From, form["ContentSid"]);
         if (to is null) return SimulatorWire.BadRequest(21604, "A 'To' phone number is required.");
         if (from is null && service is null) return SimulatorWire.BadRequest(21603, "A 'From' phone number is required.");
         if (string.IsNullOrEmpty(body) && media.Count == 0 && contentSid is null) return SimulatorWire.BadRequest(21602, "Message body is required.");

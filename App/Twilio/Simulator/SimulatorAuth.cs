@@ -34,11 +34,10 @@ public sealed class SimulatorAuth(SimulatedAccounts accounts, Db db)
         return CryptographicOperations.FixedTimeEquals(expected, presented) ? tenantId : null;
     }
 
-    /// <summary>A create request's tenant and decoded form, or null when its credentials are not right for the path's account.</summary>
-    public async Task<(string TenantId, List<KeyValuePair<string, string>> Form)?> AuthenticateFormAsync(
-        HttpRequest request, string accountSid, CancellationToken cancellationToken) =>
+    /// <summary>A create request's form, or null when its credentials are not right for the path's account.</summary>
+    internal async Task<CreateForm?> AuthenticateFormAsync(HttpRequest request, string accountSid, CancellationToken cancellationToken) =>
         await AuthenticateAsync(request, accountSid, cancellationToken) is { } tenantId
-            ? (tenantId, await SimulatorWire.ReadFormAsync(request, cancellationToken))
+            ? await CreateForm.ReadAsync(tenantId, request, cancellationToken)
             : null;
 
     /// <summary>

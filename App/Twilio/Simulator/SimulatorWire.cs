@@ -56,20 +56,6 @@ internal static class SimulatorWire
     public static IResult NotFound(string path) =>
         Error(StatusCodes.Status404NotFound, 20404, $"The requested resource {path} was not found");
 
-    /// <summary>The decoded form of a POST, with repeated keys kept in order (empty when the body is not a form).</summary>
-    public static async Task<List<KeyValuePair<string, string>>> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasFormContentType) return [];
-        var form = await request.ReadFormAsync(cancellationToken);
-        return [.. form.SelectMany(field => field.Value.Select(value => new KeyValuePair<string, string>(field.Key, value ?? "")))];
-    }
-
-    public static string? Single(IReadOnlyList<KeyValuePair<string, string>> form, string name) =>
-        form.FirstOrDefault(p => p.Key == name).Value is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
-
-    public static IReadOnlyList<string> All(IReadOnlyList<KeyValuePair<string, string>> form, string name) =>
-        [.. form.Where(p => p.Key == name).Select(p => p.Value.Trim())];
-
     /// <summary>E.164: '+', a non-zero digit, 7–15 digits in all.</summary>
     public static bool IsPhoneNumber(string value) =>
         value.Length is >= 8 and <= 16 && value[0] == '+' && value[1] is >= '1' and <= '9' && value.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
