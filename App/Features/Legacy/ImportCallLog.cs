@@ -19,7 +19,7 @@ internal static partial class ImportCallLog
     {
         var (source, report, clock, tenantId) = (run.Source, run.Report, run.Clock, run.TenantId);
         var counts = report.For(Table);
-        var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint, message_content, to_number, from_number FROM communication_log");
+        var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint FROM communication_log");
         var xmlVoices = source.Rows(LegacyTables.VoiceXml).Where(r => r.Text("XMLFileName") is not null && r.Number("VoiceID") is not null)
             .GroupBy(r => r.Text("XMLFileName")!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().Number("VoiceID")!.Value, StringComparer.OrdinalIgnoreCase);
@@ -105,8 +105,7 @@ internal static partial class ImportCallLog
             var voiceId = xmlFile is not null && xmlVoices.TryGetValue(xmlFile, out var linked) ? linked : (long?)null;
             values["legacy_voice_id"] = voiceId;
             var previous = existing.GetValueOrDefault(id);
-            var change = run.Decide(Table, id, values, previous, legacyVoiceId: voiceId,
-                indexedText: previous is null ? null : (previous.MessageContent, previous.ToNumber ?? "", previous.FromNumber ?? ""));
+            var change = run.Decide(Table, id, values, previous, legacyVoiceId: voiceId);
             change?.Values.Remove("legacy_voice_id");
         }
     }

@@ -39,22 +39,18 @@ internal sealed class RowChange(string table, long legacyId, Dictionary<string, 
     public long? LegacyVoiceId { get; init; }
     public string? ExistingXmlId { get; init; }
     public string? PasswordToHash { get; init; }
-    public (string? Message, string To, string From)? IndexedText { get; init; }
 }
 
 /// <summary>A row an earlier run migrated: its legacy id and fingerprint, and what the next run compares or replaces.</summary>
 internal sealed class MigratedRow
 {
     public long Id { get; init; }
-    public long? LegacyId { get; init; }
+    public long LegacyId { get; init; }
     public string? LegacyFingerprint { get; init; }
     public string? PasswordHash { get; init; }
     public string? LegacyPasswordHash { get; init; }
     public string? Sha256 { get; init; }
     public string? XmlId { get; init; }
-    public string? MessageContent { get; init; }
-    public string? ToNumber { get; init; }
-    public string? FromNumber { get; init; }
 }
 
 /// <summary>One run's plan step: what was read, the tenant, the plan being built and the report; and what every table's step does alike.</summary>
@@ -70,12 +66,11 @@ internal sealed class ImportRun(SqliteConnection connection, LegacySource source
     /// <summary>The tenant's rows an earlier run migrated, by legacy id; <paramref name="select"/> is a SELECT without its WHERE.</summary>
     public async Task<Dictionary<long, MigratedRow>> MigratedAsync(string select) =>
         (await Connection.QueryAsync<MigratedRow>(select + " WHERE tenant_id = @tenantId AND legacy_id IS NOT NULL", new { tenantId = TenantId }))
-        .ToDictionary(e => e.LegacyId!.Value);
+        .ToDictionary(e => e.LegacyId);
 
     /// <summary>New, changed or unchanged: counts it and queues the write. Null when nothing is to be written.</summary>
     public RowChange? Decide(string table, long legacyId, Dictionary<string, object?> values, MigratedRow? previous,
-        string? sourceFile = null, string? format = null, long? legacyVoiceId = null, string? existingXmlId = null,
-        (string?, string, string)? indexedText = null)
+        string? sourceFile = null, string? format = null, long? legacyVoiceId = null, string? existingXmlId = null)
     {
         var counts = Report.For(table);
         var fingerprint = Fingerprint(values);
@@ -91,7 +86,6 @@ internal sealed class ImportRun(SqliteConnection connection, LegacySource source
             Format = format,
             LegacyVoiceId = legacyVoiceId,
             ExistingXmlId = existingXmlId,
-            IndexedText = indexedText,
         };
         Plan.Changes.Add(change);
         if (previous is null) counts.Imported++;

@@ -17,7 +17,7 @@ internal static partial class ImportVoices
         var counts = report.For(Table);
         var languages = SayLanguagesByVoice(run.Source);
         var existing = await run.MigratedAsync("SELECT id, legacy_id, legacy_fingerprint FROM voice_messages");
-        foreach (var row in existing.Values) run.Plan.VoiceIds[row.LegacyId!.Value] = row.Id;
+        foreach (var row in existing.Values) run.Plan.VoiceIds[row.LegacyId] = row.Id;
         var others = await run.Connection.QueryAsync<string>("SELECT name FROM voice_messages WHERE tenant_id = @tenantId AND legacy_id IS NULL", new { tenantId });
         var taken = new HashSet<string>(others.Select(ImportRun.NoCase), StringComparer.Ordinal);
         var validator = new CreateVoiceMessage.Validator();

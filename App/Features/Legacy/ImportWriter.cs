@@ -68,9 +68,10 @@ internal static class ImportWriter
                 foreach (var change in plan.Changes.Where(c => c.Table == LegacyTables.CallLog))
                 {
                     change.Values["voice_message_id"] = change.LegacyVoiceId is { } v && plan.VoiceIds.TryGetValue(v, out var voiceMessageId) ? voiceMessageId : null;
+                    var reindex = change.ExistingId is { } existing && existing <= indexedThrough;
+                    var indexed = reindex ? await IndexedTextAsync(connection, transaction, change.ExistingId!.Value) : default;
                     var logId = await UpsertAsync(connection, transaction, "communication_log", change);
-                    if (change.ExistingId is not null && logId <= indexedThrough && change.IndexedText is { } old)
-                        await ReindexAsync(connection, transaction, logId, old, change.Values);
+                    if (reindex) await ReindexAsync(connection, transaction, logId, indexed, change.Values);
                 }
 
                 transaction.Commit();
@@ -146,6 +147,11 @@ internal static class ImportWriter
         await connection.ExecuteAsync($"UPDATE {table} SET {assignments} WHERE id = @existing_id", parameters, transaction);
         return change.ExistingId ?? 0;
     }
+
+    /// <summary>The text the search index holds for a history row: the row's, as it is before the update.</summary>
+    private static Task<(string? Message, string To, string From)> IndexedTextAsync(SqliteConnection connection, SqliteTransaction transaction, long logId) =>
+        connection.QuerySingleAsync<(string? Message, string To, string From)>(
+            "SELECT message_content, COALESCE(to_number, ''), COALESCE(from_number, '') FROM communication_log WHERE id = @logId", new { logId }, transaction);
 
     /// <summary>History rows the search index already holds: swap their old text for the new (the index is not kept by triggers).</summary>
     private static async Task ReindexAsync(SqliteConnection connection, SqliteTransaction transaction, long logId,
