@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using static App.Features.Files.Audio.ProbeBytes;
 
 namespace App.Features.Files.Audio;
 
@@ -11,7 +10,7 @@ internal static class AiffProbe
     {
         Span<byte> h = stackalloc byte[12];
         r.Read(0, h);
-        var isAifc = Is(h, 8, "AIFC");
+        var isAifc = ProbeBytes.Is(h, 8, "AIFC");
 
         long? sampleFrames = null;
         double sampleRate = 0;

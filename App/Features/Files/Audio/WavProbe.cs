@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using static App.Features.Files.Audio.ProbeBytes;
 
 namespace App.Features.Files.Audio;
 
@@ -66,7 +65,7 @@ internal static class WavProbe
     private static bool ChunkFollows(ProbeReader r, long offset)
     {
         Span<byte> id = stackalloc byte[4];
-        return r.Read(offset, id) == 4 && IsChunkId(id);
+        return r.Read(offset, id) == 4 && ProbeBytes.IsChunkId(id);
     }
 
     private sealed record WaveFormat(long BytesPerFrame, long BytesPerSecond, string? Error)
