@@ -5,7 +5,7 @@ using Dapper;
 
 namespace App.Tests.Features.Sending;
 
-/// <summary>Accepting an SMS into the outbox (the worker is off here; sending end to end is in SmsEndToEndTests).</summary>
+/// <summary>Accepting an SMS into the outbox (the worker is off here; sending end to end is in <see cref="Communication.OutboxEndToEndTests"/>).</summary>
 public sealed class SendSmsTests(AppFactory factory) : IClassFixture<AppFactory>
 {
     private const string Url = "/api/communication/sms/send";

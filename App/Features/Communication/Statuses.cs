@@ -6,7 +6,7 @@ namespace App.Features.Communication;
 /// </summary>
 public static class Statuses
 {
-    public const int Terminal = 4;
+    private const int Terminal = 4;
 
     public const string Scheduled = "scheduled";
     public const string Queued = "queued";
@@ -15,7 +15,7 @@ public static class Statuses
 
     public static int Rank(string channel, string status) => channel == "call" ? CallRank(status) : MessageRank(status);
 
-    public static int MessageRank(string status) => status switch
+    private static int MessageRank(string status) => status switch
     {
         "scheduled" or "accepted" => 0,
         "queued" or "receiving" => 1,
@@ -26,7 +26,7 @@ public static class Statuses
         _ => -1,
     };
 
-    public static int CallRank(string status) => status switch
+    private static int CallRank(string status) => status switch
     {
         "scheduled" or "queued" => 0,
         "initiated" => 1,
@@ -37,10 +37,4 @@ public static class Statuses
     };
 
     public static bool IsFinal(string channel, string? status) => status is not null && Rank(channel, status) >= Terminal;
-
-    /// <summary>Statuses that mean "this did not reach the person", for dashboards and filters.</summary>
-    public static readonly IReadOnlySet<string> Failures = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "failed", "undelivered", "busy", "no-answer", "canceled",
-    };
 }
