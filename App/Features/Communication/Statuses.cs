@@ -1,7 +1,7 @@
 namespace App.Features.Communication;
 
 /// <summary>
-/// The forward order of statuses (FACTS §1.4 messages, §2.4 calls). A row only moves to a higher rank; terminal
+/// The forward order of statuses (see docs/twilio.md, "Statuses"). A row only moves to a higher rank; terminal
 /// statuses (rank 4) win, except that a delivered message may still become "read".
 /// </summary>
 public static class Statuses

@@ -49,7 +49,7 @@ public static class VoiceWebhook
 
     private static Task<CommunicationLog.Outcome> ApplyStatusCallbackAsync(SqliteConnection connection, SqliteTransaction transaction, long logId, string callSid, string status, TwilioWebhook.Verified request)
     {
-        // Call events carry a SequenceNumber (FACTS §4.3); without one, the status itself is the dedupe key.
+        // Call events carry a SequenceNumber (see docs/twilio.md, "Status callbacks"); without one, the status itself is the dedupe key.
         var sequence = request["SequenceNumber"];
         var errorCode = int.TryParse(request["ErrorCode"], CultureInfo.InvariantCulture, out var code) ? code : (int?)null;
         var sipCode = request["SipResponseCode"];

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace App.Infrastructure.Web;
 
-/// <summary>The response envelope every /api answer uses (DECISIONS 5).</summary>
+/// <summary>The response envelope every /api answer uses (see docs/decisions.md, "API contract").</summary>
 public sealed record Envelope<T>(bool Success, T Data, string? Message, DateTimeOffset Timestamp)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

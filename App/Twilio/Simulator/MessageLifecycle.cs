@@ -6,7 +6,7 @@ namespace App.Twilio.Simulator;
 /// <summary>
 /// Drives a created message as Twilio would: (accepted →) queued → sending → sent → delivered, or the failure paths
 /// of <see cref="MagicNumbers"/>, one step every <see cref="SimulatorOptions.StepDelayMs"/>. After each change it posts a
-/// signed status callback (FACTS §4.1) to the message's <c>StatusCallback</c>; none for the initial status.
+/// signed status callback (see docs/twilio.md, "Status callbacks") to the message's <c>StatusCallback</c>; none for the initial status.
 /// </summary>
 public sealed class MessageLifecycle(
     SimulatorEngine engine, SimulatorLedger ledger, SimulatorHttp http, SimulatedAccounts accounts, IOptions<SimulatorOptions> options)

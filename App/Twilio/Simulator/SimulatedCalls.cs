@@ -1,7 +1,7 @@
 namespace App.Twilio.Simulator;
 
 /// <summary>
-/// <c>/2010-04-01/Accounts/{AccountSid}/Calls.json</c> and <c>.../Calls/{Sid}.json</c> as Twilio serves them (FACTS §2):
+/// <c>/2010-04-01/Accounts/{AccountSid}/Calls.json</c> and <c>.../Calls/{Sid}.json</c> as Twilio serves them (see docs/twilio.md, "REST resources"):
 /// form body with repeated <c>StatusCallbackEvent</c>, Basic auth, 201 with the Call resource in <c>queued</c>,
 /// Twilio's error codes for bad input, and the <see cref="MagicNumbers"/>. <c>ApplicationSid</c> is refused (21218):
 /// the simulator has no TwiML apps.
@@ -23,7 +23,7 @@ public static class SimulatedCalls
         var method = form["Method"]?.ToUpperInvariant() ?? "POST";
         var statusCallback = form["StatusCallback"];
         var statusCallbackMethod = form["StatusCallbackMethod"]?.ToUpperInvariant() ?? "POST";
-        // Each event is its own repeated key (FACTS §0); a space-separated list is read as well.
+        // Each event is its own repeated key (see docs/twilio.md, "REST resources"); a space-separated list is read as well.
         var events = form.All("StatusCallbackEvent")
             .SelectMany(value => value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToList();
@@ -53,7 +53,7 @@ public static class SimulatedCalls
         };
         ledger.AddCall(call);
         lifecycle.Start(sid, form.TenantId, new CallInstructions(
-            // Twilio ignores Twiml when Url is also given (FACTS §2.1).
+            // Twilio ignores Twiml when Url is also given (see docs/twilio.md, "REST resources").
             url, method, url is null ? twiml : null, statusCallback, statusCallbackMethod,
             events.Count == 0 ? [TwilioCallEvents.Completed] : [.. events.Distinct(StringComparer.Ordinal)]));
 

@@ -2,7 +2,7 @@ namespace App.Twilio.Simulator;
 
 /// <summary>
 /// <c>/2010-04-01/Accounts/{AccountSid}/Messages.json</c> and <c>.../Messages/{Sid}.json</c> as Twilio serves them
-/// (FACTS §1): form body, Basic auth, 201 with the Message resource in <c>queued</c> (or <c>accepted</c> with a
+/// (see docs/twilio.md, "REST resources"): form body, Basic auth, 201 with the Message resource in <c>queued</c> (or <c>accepted</c> with a
 /// Messaging Service), Twilio's error codes for bad input, and the <see cref="MagicNumbers"/>.
 /// </summary>
 public static class SimulatedMessages
@@ -36,7 +36,7 @@ public static class SimulatedMessages
             From = form.From,
             To = form.To,
             Body = body ?? "",
-            // With a Messaging Service no sender is chosen yet, so no segments are counted (FACTS §1.2).
+            // With a Messaging Service no sender is chosen yet, so no segments are counted (see docs/twilio.md, "SMS segments and encodings").
             Status = service is null ? "queued" : "accepted",
             Direction = "outbound-api",
             NumSegments = service is null ? SimulatorWire.Number(SmsSegments.Count(body ?? "").Segments) : "0",

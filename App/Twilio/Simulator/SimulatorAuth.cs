@@ -4,7 +4,7 @@ using System.Text;
 namespace App.Twilio.Simulator;
 
 /// <summary>
-/// HTTP Basic authentication as Twilio does it (FACTS §0): the username is the account SID of the path (password: its
+/// HTTP Basic authentication as Twilio does it (see docs/twilio.md, "REST resources"): the username is the account SID of the path (password: its
 /// auth token) or an API key SID <c>SK...</c> (password: in the simulator, the same auth token). Anything else is
 /// 401 with code 20003.
 /// </summary>

@@ -3,7 +3,7 @@ using Carter;
 namespace App.Twilio.Simulator;
 
 /// <summary>
-/// The built-in Twilio (DECISIONS 17), mapped unless <c>Twilio:Mode</c> is <c>Live</c>, under
+/// The built-in Twilio (see docs/decisions.md, "Running it"), mapped unless <c>Twilio:Mode</c> is <c>Live</c>, under
 /// <see cref="RoutePrefix"/>: Twilio's own paths for our real Twilio client, and test
 /// hooks that play inbound traffic. None of it is part of our OpenAPI document.
 /// </summary>

@@ -42,7 +42,7 @@ internal static class SimulatorWire
     public static IResult Json(JsonNode body, int status) =>
         Results.Content(body.ToJsonString(Options), JsonContentType, Encoding.UTF8, status);
 
-    /// <summary>Twilio's flat 2010 error body (FACTS §3.1).</summary>
+    /// <summary>Twilio's flat 2010 error body (see docs/twilio.md, "Errors and what is safe to retry").</summary>
     public static IResult Error(int status, int code, string message) => Json(new JsonObject
     {
         ["code"] = code,
