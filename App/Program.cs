@@ -9,8 +9,6 @@ using App.Features.Legacy;
 using App.Features.Ops;
 using App.Features.Ops.Backups;
 using App.Features.Tenants;
-using App.Infrastructure.Database;
-using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
 using App.Infrastructure.Observability;
 using Carter;

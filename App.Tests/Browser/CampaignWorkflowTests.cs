@@ -1,5 +1,4 @@
 using System.Text;
-using App.Tests.Support;
 using Microsoft.Playwright;
 
 namespace App.Tests.Browser;

@@ -1,8 +1,6 @@
 using App.Tests.Features.Tenants;
 using App.Tests.Features.Users;
-using App.Tests.Support;
 using Dapper;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -5,7 +5,7 @@ using Dapper;
 
 namespace App.Tests.Infrastructure;
 
-/// <summary>Every class of failure under /api answers in the error envelope (DECISIONS 5).</summary>
+/// <summary>Every class of failure under /api answers in the error envelope (see docs/decisions.md, "API contract").</summary>
 public sealed class EnvelopeTests(AppFactory factory) : IClassFixture<AppFactory>
 {
     [Fact]

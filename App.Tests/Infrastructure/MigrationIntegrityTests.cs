@@ -42,6 +42,25 @@ public sealed class MigrationIntegrityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_that_applied_the_earlier_comments_of_0001_and_0002_starts_and_records_the_current_files()
+    {
+        (await AppProcess.RunCommandAsync(Environment(), "tenant", "list")).ExitCode.ShouldBe(0);
+        string[] current;
+        using (var connection = OpenDatabase())
+        {
+            current = connection.Query<string>("SELECT checksum FROM schema_migrations WHERE version IN (1, 2) ORDER BY version").ToArray();
+            // The checksums of the two files as they were applied before their comments were reworded (same SQL).
+            connection.Execute("UPDATE schema_migrations SET checksum = 'a83a78050fc35a97bc8a61a3cc3bc622275b9c0de63876ed74f41209712011d3' WHERE version = 1");
+            connection.Execute("UPDATE schema_migrations SET checksum = '1c3dea9dab6be7152e196fba2e65fe8d8cd44084ab2f28e1c5855d97b337b19b' WHERE version = 2");
+        }
+
+        (await AppProcess.RunCommandAsync(Environment(), "tenant", "list")).ExitCode.ShouldBe(0);
+
+        using (var connection = OpenDatabase())
+            connection.Query<string>("SELECT checksum FROM schema_migrations WHERE version IN (1, 2) ORDER BY version").ToArray().ShouldBe(current);
+    }
+
+    [Fact]
     public async Task App_refuses_a_database_migrated_by_a_newer_version()
     {
         (await AppProcess.RunCommandAsync(Environment(), "tenant", "list")).ExitCode.ShouldBe(0);

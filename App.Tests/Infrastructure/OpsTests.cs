@@ -94,6 +94,52 @@ public sealed class OpsTests(AppFactory factory) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_names_each_endpoints_own_refusals_and_no_others()
+    {
+        var document = await (await factory.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync();
+        var paths = document.GetProperty("paths");
+        string Described(string path, string method, string status) =>
+            paths.GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty(status).GetProperty("description").GetString()!;
+        IEnumerable<string> Statuses(string path, string method) =>
+            paths.GetProperty(path).GetProperty(method).GetProperty("responses").EnumerateObject().Select(r => r.Name);
+
+        Described("/api/files/{id}", "get", "404").ShouldContain("NOT_FOUND");
+        Described("/api/files/upload", "post", "409").ShouldContain("QUOTA_EXCEEDED");
+        Described("/api/files/upload", "post", "413").ShouldContain("PAYLOAD_TOO_LARGE");
+        Described("/api/files/upload", "post", "415").ShouldContain("UNSUPPORTED_MEDIA_TYPE");
+        Described("/api/users", "post", "409").ShouldContain("CONFLICT");
+        Described("/api/users", "post", "403").ShouldContain("manage_users");
+        Described("/api/users", "post", "400").ShouldContain("VALIDATION_ERROR");
+        Described("/api/users", "post", "415").ShouldContain("UNSUPPORTED_MEDIA_TYPE");
+        Described("/api/voice-messages/{id}", "put", "404").ShouldContain("NOT_FOUND");
+        Described("/api/voice-messages/{id}", "put", "409").ShouldContain("CONFLICT");
+        Described("/api/communication/history", "get", "400").ShouldContain("VALIDATION_ERROR");
+        Described("/api/communication/status/{sid}", "get", "404").ShouldContain("NOT_FOUND");
+        Described("/api/tenant/embed-token", "post", "403").ShouldContain("API key");
+        Described("/api/auth/login", "post", "401").ShouldContain("password");
+        Described("/webhooks/twilio/{tenantId}/sms", "post", "403").ShouldContain("X-Twilio-Signature");
+
+        // Nothing is declared that the endpoint never gives: reading the profile has no id to miss and nothing to conflict with.
+        Statuses("/api/tenant/profile", "get").ShouldBe(["200", "401", "429", "500"], ignoreOrder: true);
+        Statuses("/api/files/quota", "get").ShouldNotContain("404");
+
+        // Every error an /api operation declares is the envelope, and says which codes it carries.
+        foreach (var path in paths.EnumerateObject().Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                foreach (var response in operation.Value.GetProperty("responses").EnumerateObject().Where(r => r.Name[0] is '4' or '5'))
+                {
+                    var where = $"{operation.Name.ToUpperInvariant()} {path.Name} {response.Name}";
+                    response.Value.GetProperty("description").GetString()!.ShouldMatch("^[A-Z_]+: ", where);
+                    response.Value.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!
+                        .ShouldEndWith("/ErrorEnvelope", customMessage: where);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Paths_outside_the_admin_UI_are_never_answered_with_the_SPA_page()
     {
         var client = factory.CreateClient();

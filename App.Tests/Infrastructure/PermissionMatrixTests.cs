@@ -1,10 +1,7 @@
-using System.Net;
-using App.Features.Tenants;
 using App.Infrastructure.Tenancy;
 using App.Tests.Features.Users;
 using App.Tests.Support;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -9,7 +9,7 @@ namespace App.Tests.Support;
 
 /// <summary>
 /// App's own build output run as a separate process (`dotnet App.dll`), for what only a real process shows: being
-/// killed with SIGKILL, stopped with SIGTERM, refusing to start. Talks to Twilio at <paramref name="twilioBaseUrl"/>
+/// killed with SIGKILL, stopped with SIGTERM, refusing to start. Talks to Twilio at the base URL given to <see cref="Environment"/>
 /// in Live mode (a <see cref="TwilioStandIn"/>).
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable

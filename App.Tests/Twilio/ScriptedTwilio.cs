@@ -24,7 +24,7 @@ public sealed record CapturedRequest(
 /// <summary>
 /// A stand-in for api.twilio.com on a loopback socket that answers from a script, in order (the last step repeats),
 /// and records each request as it arrived. Steps can answer, hang until the client gives up, or break the connection
-/// off after reading the request. <see cref="StartAsync"/> may come late: until then the port refuses connections.
+/// off after reading the request. <see cref="StartAsync()"/> may come late: until then the port refuses connections.
 /// </summary>
 public sealed class ScriptedTwilio : IAsyncDisposable
 {

@@ -1,6 +1,4 @@
 using App.Twilio;
-using Shouldly;
-using Xunit;
 
 namespace App.Tests.Twilio;
 

@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using App.Twilio;
-using Xunit;
 
 namespace App.Tests.Twilio;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using App.Twilio;
-using Xunit;
 
 namespace App.Tests.Twilio;
 

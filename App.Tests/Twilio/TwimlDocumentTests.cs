@@ -1,5 +1,4 @@
 using App.Twilio;
-using Xunit;
 
 namespace App.Tests.Twilio;
 

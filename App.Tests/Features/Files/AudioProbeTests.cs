@@ -1,10 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using App.Features.Files;
 using App.Features.Files.Audio;
 using App.Tests.Support;
-using Shouldly;
-using Xunit;
 
 namespace App.Tests.Features.Files;
 
@@ -359,7 +356,7 @@ public class AudioProbeTests
     public void Aac_adts_is_rejected_as_unplayable()
     {
         var frame = new byte[20];
-        byte[] header = [0xFF, 0xF1, 0x50, 0x40, (byte)(20 >> 3), (byte)(((20 & 7) << 5) | 0x1F), 0xFC];
+        byte[] header = [0xFF, 0xF1, 0x50, 0x40, 20 >> 3, ((20 & 7) << 5) | 0x1F, 0xFC];
         header.CopyTo(frame, 0);
         var aac = Concat(frame, frame, frame, frame);
 

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using App.Features.Legacy;
 using App.Tests.Support;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Xml.Linq;
-using App.Tests.Support;
 using App.Twilio;
 
 namespace App.Tests.Features.Legacy;

@@ -5,7 +5,7 @@ using Dapper;
 
 namespace App.Tests.Features.Sending;
 
-/// <summary>Accepting an SMS into the outbox (the worker is off here; sending end to end is in SmsEndToEndTests).</summary>
+/// <summary>Accepting an SMS into the outbox (the worker is off here; sending end to end is in <see cref="Communication.OutboxEndToEndTests"/>).</summary>
 public sealed class SendSmsTests(AppFactory factory) : IClassFixture<AppFactory>
 {
     private const string Url = "/api/communication/sms/send";
@@ -81,7 +81,7 @@ public sealed class SendSmsTests(AppFactory factory) : IClassFixture<AppFactory>
     [InlineData(69, "é", "GSM-7", 1)]    // é is in the GSM-7 alphabet
     [InlineData(69, "ł", "UCS-2", 1)]    // 70 UCS-2 characters
     [InlineData(70, "ł", "UCS-2", 2)]
-    [InlineData(152, "😀", "UCS-2", 3)]  // FACTS §7's worked example
+    [InlineData(152, "😀", "UCS-2", 3)]  // the worked example in docs/twilio.md, "SMS segments and encodings"
     public async Task The_answer_counts_encoding_and_segments_as_Twilio_does(int asciiLength, string extra, string encoding, int segments)
     {
         var tenant = await factory.CreateTenantAsync();

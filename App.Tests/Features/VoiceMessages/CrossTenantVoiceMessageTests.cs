@@ -2,7 +2,7 @@ using App.Tests.Support;
 
 namespace App.Tests.Features.VoiceMessages;
 
-/// <summary>Another tenant's voice message answers 404 on every route, exactly as a missing one (DECISIONS 7), and stays untouched.</summary>
+/// <summary>Another tenant's voice message answers 404 on every route, exactly as a missing one (see docs/decisions.md, "API contract"), and stays untouched.</summary>
 public sealed class CrossTenantVoiceMessageTests(AppFactory factory) : IClassFixture<AppFactory>
 {
     [Fact]

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Xml.Linq;
 using App.Infrastructure.Security;
 using App.Tests.Features.Ops;

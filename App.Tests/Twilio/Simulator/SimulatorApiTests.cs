@@ -31,17 +31,28 @@ public sealed class SimulatorApiTests(SimulatorAppFactory factory) : IClassFixtu
             ("someone", credentials.Secret, credentials.AccountSid),
         })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/twilio-sim/2010-04-01/Accounts/{pathSid}/Messages.json");
-            request.Headers.Authorization = Basic(user, password);
-            var response = await http.SendAsync(request);
+            foreach (var (method, resource) in new[] { (HttpMethod.Get, "Messages"), (HttpMethod.Post, "Messages"), (HttpMethod.Post, "Calls") })
+            {
+                using var request = new HttpRequestMessage(method, $"/twilio-sim/2010-04-01/Accounts/{pathSid}/{resource}.json");
+                request.Headers.Authorization = Basic(user, password);
+                if (method == HttpMethod.Post)
+                {
+                    request.Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                    {
+                        ["To"] = "+14155550100", ["From"] = SimulatedAccounts.DefaultFromNumber, ["Body"] = "Hi", ["Url"] = "https://example.com/twiml",
+                    });
+                }
 
-            response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, $"{user} on {pathSid}");
-            response.Headers.WwwAuthenticate.ToString().ShouldStartWith("Basic");
-            var body = await response.JsonAsync();
-            body.GetProperty("code").GetInt32().ShouldBe(20003);
-            body.GetProperty("message").GetString().ShouldBe("Authenticate");
-            body.GetProperty("more_info").GetString().ShouldBe("https://www.twilio.com/docs/errors/20003");
-            body.GetProperty("status").GetInt32().ShouldBe(401);
+                var response = await http.SendAsync(request);
+
+                response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, $"{method} {resource}: {user} on {pathSid}");
+                response.Headers.WwwAuthenticate.ToString().ShouldStartWith("Basic");
+                var body = await response.JsonAsync();
+                body.GetProperty("code").GetInt32().ShouldBe(20003);
+                body.GetProperty("message").GetString().ShouldBe("Authenticate");
+                body.GetProperty("more_info").GetString().ShouldBe("https://www.twilio.com/docs/errors/20003");
+                body.GetProperty("status").GetInt32().ShouldBe(401);
+            }
         }
 
         (await http.GetAsync($"/twilio-sim/2010-04-01/Accounts/{credentials.AccountSid}/Messages.json")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);

@@ -23,14 +23,8 @@ public static partial class AuditChanges
     {
         var found = Compare(before, after);
         if (found.Count == 0) return;
-        if (http.Items[AuditItems.Changes] is Dictionary<string, Change> existing)
-        {
-            foreach (var (field, change) in found) existing[field] = change;
-        }
-        else
-        {
-            http.Items[AuditItems.Changes] = found;
-        }
+        var note = AuditNote.For(http);
+        foreach (var (field, change) in found) note.Changes[field] = change;
     }
 
     public static Dictionary<string, Change> Compare(object? before, object? after)

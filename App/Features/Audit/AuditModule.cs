@@ -11,12 +11,15 @@ public sealed class AuditModule : ICarterModule
         var audit = app.MapTenantApi("/api/audit", "Audit").RequirePermission(Permissions.ViewLogs);
 
         audit.MapGet("/", ListAudit.Handle).ReturnsPage<ListAudit.Entry>()
+            .RefusesBadQuery("outcome, date_from, date_to")
             .WithSummary("Every state-changing request, newest first; filters actor, action, entity (type or type:id), outcome, date_from, date_to.");
         audit.MapGet("/{id:long}", GetAuditEntry.Handle).Returns<ListAudit.Entry>()
+            .RefusesMissing("audit entry")
             .WithSummary("One audit row. Audit rows cannot be changed or deleted.");
 
         app.MapTenantApi("/api/errors", "Audit").RequirePermission(Permissions.ViewLogs)
             .MapGet("", ListErrors.Handle).ReturnsPage<ListErrors.Item>()
+            .RefusesBadQuery()
             .WithSummary("Server-side errors recorded for this tenant (type, message, endpoint, time), newest first.");
     }
 }

@@ -74,7 +74,7 @@ public sealed class AuditWriter(WriteBatcher writes, IConfiguration configuratio
     private Row Build(AuditTrail.PendingEntry pending)
     {
         var context = pending.Context;
-        var items = context.Items;
+        var note = AuditNote.Find(context);
         var status = StatusOf(context, pending.Exception);
         var success = status < 400;
 
@@ -96,21 +96,21 @@ public sealed class AuditWriter(WriteBatcher writes, IConfiguration configuratio
             route = Logging.SecretRedaction.Redact(context.Request.Path.Value ?? "");
         }
 
-        if (items[AuditItems.EntityType] is string itemType) entityType = itemType;
-        if (items[AuditItems.EntityId] is { } itemId) entityId = Convert.ToString(itemId, CultureInfo.InvariantCulture);
+        if (note?.EntityType is { } notedType) entityType = notedType;
+        if (note?.EntityId is { } notedId) entityId = notedId;
         if (entityId is null && success && context.Response.Headers.Location.FirstOrDefault() is { Length: > 0 } location)
             entityId = location.TrimEnd('/').Split('/')[^1];
 
         var user = context.User;
-        var tenantId = user.TenantIdOrNull() ?? items[AuditItems.TenantId] as string;
+        var tenantId = user.TenantIdOrNull() ?? note?.TenantId;
         string actorType;
         string? actor;
         long? userId = null;
-        if (items[AuditItems.ActorType] is string itemActorType)
+        if (note?.ActorType is { } notedActorType)
         {
-            actorType = itemActorType;
-            actor = items[AuditItems.Actor] as string;
-            userId = items[AuditItems.UserId] as long?;
+            actorType = notedActorType;
+            actor = note.Actor;
+            userId = note.UserId;
         }
         else if (context.Request.Path.StartsWithSegments("/api/system") && OperatorKeyFilter.IsOperator(context, configuration))
         {
@@ -132,8 +132,8 @@ public sealed class AuditWriter(WriteBatcher writes, IConfiguration configuratio
 
         if (entityType == "tenant" && entityId is null) entityId = tenantId;
 
-        var changes = success && items[AuditItems.Changes] is Dictionary<string, AuditChanges.Change> { Count: > 0 } recorded
-            ? JsonSerializer.Serialize(recorded, Json.Options)
+        var changes = success && note is { Changes.Count: > 0 }
+            ? JsonSerializer.Serialize(note.Changes, Json.Options)
             : null;
 
         return new Row

@@ -8,6 +8,6 @@ public static class GetAuditEntry
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ListAudit.Row>(
             $"SELECT {ListAudit.Columns} FROM audit_log WHERE id = @Id AND tenant_id = @TenantId", new { Id = id, TenantId = tenant.Id });
-        return row is null ? Api.NotFound("audit entry") : Api.Ok(ListAudit.ToEntry(row));
+        return Api.OkOrNotFound(row, ListAudit.ToEntry, "audit entry");
     }
 }

@@ -84,17 +84,8 @@ public static class ListAudit
 
         if (ListFilters.DateFrom(dateFrom, out var fromAt) is { } badFrom) return badFrom;
         if (ListFilters.DateTo(dateTo, out var toAt) is { } badTo) return badTo;
-        if (fromAt is not null)
-        {
-            where.Append(" AND occurred_at >= @DateFrom");
-            parameters.Add("DateFrom", Db.Timestamp(fromAt.Value));
-        }
-
-        if (toAt is not null)
-        {
-            where.Append(" AND occurred_at < @DateTo");
-            parameters.Add("DateTo", Db.Timestamp(toAt.Value));
-        }
+        where.AppendRange(parameters, "occurred_at",
+            ("DateFrom", fromAt is null ? null : Db.Timestamp(fromAt.Value)), ("DateTo", toAt is null ? null : Db.Timestamp(toAt.Value)));
 
         var paging = PageRequest.From(page, perPage);
         parameters.Add("Limit", paging.PerPage);

@@ -3,16 +3,9 @@ using System.Security.Claims;
 
 namespace App.Features.Auth;
 
-/// <summary>
-/// Claims a bearer token adds to the tenant principal (beyond <see cref="TenantClaims"/>): which token it was and
-/// when it expires (so logout can revoke exactly it), and the signed-in user's display name.
-/// </summary>
+/// <summary>The tenant principal a bearer token (user session or embed token) stands for, with the claims of <see cref="TenantClaims"/>.</summary>
 public static class AuthClaims
 {
-    public const string TokenId = "token_id";
-    public const string TokenExpires = "token_expires";
-    public const string DisplayName = "display_name";
-
     /// <summary>Only the API key may mint embed tokens (and nothing else is restricted by actor type).</summary>
     public const string ApiKeyOnlyPolicy = "actor:api_key";
 
@@ -25,11 +18,11 @@ public static class AuthClaims
             new(TenantClaims.TenantName, tenantName),
             new(TenantClaims.ActorType, actorType),
             new(TenantClaims.ActorName, actorName),
-            new(TokenId, tokenId),
-            new(TokenExpires, expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new(TenantClaims.TokenId, tokenId),
+            new(TenantClaims.TokenExpires, expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         };
         if (userId is not null) claims.Add(new Claim(TenantClaims.UserId, userId.Value.ToString(CultureInfo.InvariantCulture)));
-        if (displayName is not null) claims.Add(new Claim(DisplayName, displayName));
+        if (displayName is not null) claims.Add(new Claim(TenantClaims.DisplayName, displayName));
         claims.AddRange(permissions.Select(p => new Claim(TenantClaims.Permission, p)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, TenantAuthentication.SchemeName));
     }

@@ -15,6 +15,8 @@ public sealed class AuthModule : ICarterModule
             .RequireRateLimiting(RateLimits.TenantPolicy);
 
         group.MapPost("/login", Login.Handle).Returns<Login.Response>()
+            .Refuses(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "the tenant, username or password is wrong, or the account is inactive")
+            .Refuses(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "too many failed sign-ins for this name or address; retry after Retry-After seconds")
             .AllowAnonymous()
             .Validate<Login.Request>()
             .WithAuditAction("auth.login", "user")
@@ -28,6 +30,7 @@ public sealed class AuthModule : ICarterModule
             .WithSummary("Who the credential is: tenant, actor (API key, user or embed token) and permissions.");
 
         app.MapPost("/api/tenant/embed-token", CreateEmbedToken.Handle).Returns<CreateEmbedToken.Response>().WithErrorResponses()
+            .Refuses(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "the credential is not the API key (a user session or an embed token)")
             .WithTags("Tenant")
             .RequireAuthorization(AuthClaims.ApiKeyOnlyPolicy)
             .RequireRateLimiting(RateLimits.TenantPolicy)

@@ -7,7 +7,7 @@ namespace App.Features.Auth;
 /// <summary>
 /// POST /api/tenant/embed-token {ttl_minutes?, permissions?} — API key only. A short-lived token for one tenant that the
 /// admin UI takes in place of the key (?token= in the admin URL, then Authorization: Bearer), so the long-lived key stays
-/// out of URLs (DECISIONS 10). It acts with the key's permissions except manage_users — a leaked link must not be able
+/// out of URLs (see docs/decisions.md, "Security"). It acts with the key's permissions except manage_users — a leaked link must not be able
 /// to create lasting accounts — and it cannot mint further embed tokens. <c>permissions</c> narrows it further.
 /// Default 15 minutes, at most 12 hours; rotating the API key ends every embed token it minted.
 /// </summary>

@@ -16,12 +16,12 @@ public static class GetMe
     {
         var actor = tenant.Actor;
         var isUser = actor.Type == Actor.User;
-        var expires = http.User.FindFirstValue(AuthClaims.TokenExpires);
+        var expires = http.User.FindFirstValue(TenantClaims.TokenExpires);
         return Api.Ok(new Response(
             new TenantInfo(tenant.Id, tenant.Name),
             new ActorInfo(actor.Type, actor.Name, actor.UserId,
                 isUser ? actor.Name : null,
-                isUser ? http.User.FindFirstValue(AuthClaims.DisplayName) : null),
+                isUser ? http.User.FindFirstValue(TenantClaims.DisplayName) : null),
             AuthClaims.Ordered(actor.Permissions),
             expires is null ? null : DateTimeOffset.FromUnixTimeSeconds(long.Parse(expires, CultureInfo.InvariantCulture))));
     }

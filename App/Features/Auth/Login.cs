@@ -62,9 +62,10 @@ public static class Login
         await using var connection = await db.OpenAsync(ct);
         var tenantExists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tenants WHERE id = @tenantId", new { tenantId }) > 0;
         // The attempt is recorded in the tenant's audit trail (never the password); unknown tenants get no trail of their own.
-        http.Items[AuditItems.ActorType] = Actor.User;
-        http.Items[AuditItems.Actor] = username.Length > 100 ? username[..100] : username;
-        if (tenantExists) http.Items[AuditItems.TenantId] = tenantId;
+        var audit = AuditNote.For(http);
+        audit.ActorType = Actor.User;
+        audit.Actor = username.Length > 100 ? username[..100] : username;
+        if (tenantExists) audit.TenantId = tenantId;
 
         if (await throttle.RetryAfterAsync(tenantId, username, ip, ct) is { } wait)
         {
@@ -96,9 +97,9 @@ public static class Login
         var token = tokens.Sign(SignedTokens.SessionKind, new SessionPayload(
             SignedTokens.NewId(), tenantId, user.Id, user.SessionStamp, now.ToUnixTimeSeconds(), expiresAt.ToUnixTimeSeconds()));
 
-        http.Items[AuditItems.UserId] = user.Id;
-        http.Items[AuditItems.EntityType] = "user";
-        http.Items[AuditItems.EntityId] = user.Id.ToString(CultureInfo.InvariantCulture);
+        audit.UserId = user.Id;
+        audit.EntityType = "user";
+        audit.EntityId = user.Id.ToString(CultureInfo.InvariantCulture);
         return Api.Ok(new Response(token, DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds()),
             new SignedInUser(user.Id, user.Username, user.DisplayName, user.IsAdmin,
                 SessionTokenReader.EffectivePermissions(user.Permissions, user.IsAdmin), user.MustChangePassword)),

@@ -13,8 +13,8 @@ public static class Logout
 
     public static async Task<IResult> Handle(HttpContext http, Db db, TimeProvider time, CancellationToken ct)
     {
-        var tokenId = http.User.FindFirstValue(AuthClaims.TokenId);
-        var expires = http.User.FindFirstValue(AuthClaims.TokenExpires);
+        var tokenId = http.User.FindFirstValue(TenantClaims.TokenId);
+        var expires = http.User.FindFirstValue(TenantClaims.TokenExpires);
         if (tokenId is null || expires is null)
             return Api.Ok(new Response(false), "The API key is not a session; nothing was signed out.");
 

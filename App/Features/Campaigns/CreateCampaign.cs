@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using App.Features.Communication;
 using App.Features.VoiceMessages;
 using App.Twilio;
 using Microsoft.AspNetCore.Http.Features;

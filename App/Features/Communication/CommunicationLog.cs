@@ -1,5 +1,3 @@
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Communication;
@@ -8,7 +6,7 @@ namespace App.Features.Communication;
 /// The one place communication_log rows and their status_events are written. A row is inserted with its first status
 /// event (<see cref="InsertAsync"/>); every later change, from any source (the outbox, Twilio callbacks, reconciliation, a
 /// status refresh). Each change is recorded once in status_events (its dedupe key makes repeats no-ops) and moves
-/// the row only forward (DECISIONS 14).
+/// the row only forward (see docs/decisions.md, "Twilio behaviour").
 /// </summary>
 public static class CommunicationLog
 {

@@ -1,6 +1,4 @@
-using App.Infrastructure.Web;
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
 using Carter;
 
 namespace App.Features.Communication;
@@ -18,10 +16,13 @@ public sealed class CommunicationModule : ICarterModule
             .RequirePermission(Permissions.ViewLogs);
 
         group.MapGet("/history", GetHistory.Handle).ReturnsPage<HistoryItem>()
+            .RefusesBadQuery("type, direction, date_from, date_to")
             .WithSummary("SMS and calls, newest first, with filters; format=csv streams the same query as CSV.");
         group.MapGet("/history/{id:long}", GetCommunication.Handle).Returns<GetCommunication.Details>()
+            .RefusesMissing("message or call")
             .WithSummary("One message or call with its status timeline.");
         group.MapGet("/status/{sid}", GetStatus.Handle).Returns<GetStatus.Answer>()
+            .Refuses(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "no message or call of this tenant has this Twilio SID")
             .WithSummary("The stored row for a Twilio SID, refreshed from Twilio (final status, cost, duration).");
     }
 }

@@ -1,8 +1,3 @@
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
-
 namespace App.Features.Communication;
 
 /// <summary>GET /api/communication/history/{id} — one row with its status timeline (for the UI's detail drawer).</summary>

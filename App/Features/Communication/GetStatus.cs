@@ -1,5 +1,3 @@
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using App.Twilio;
 
 namespace App.Features.Communication;

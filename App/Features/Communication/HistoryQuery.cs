@@ -66,17 +66,7 @@ internal sealed record HistoryQuery(string Where, string? CounterWhere, string? 
         if (ListFilters.DateTo(filters.DateTo, out var toAt) is { } badTo) return (Invalid(), badTo);
         var dateFrom = fromAt is null ? null : Db.Timestamp(fromAt.Value);
         var dateTo = toAt is null ? null : Db.Timestamp(toAt.Value);
-        if (dateFrom is not null)
-        {
-            where.Append(" AND created_at >= @dateFrom");
-            parameters.Add("dateFrom", dateFrom);
-        }
-
-        if (dateTo is not null)
-        {
-            where.Append(" AND created_at < @dateTo");
-            parameters.Add("dateTo", dateTo);
-        }
+        where.AppendRange(parameters, "created_at", ("dateFrom", dateFrom), ("dateTo", dateTo));
 
         if (!string.IsNullOrWhiteSpace(filters.Q))
         {

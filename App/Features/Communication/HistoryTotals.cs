@@ -26,19 +26,7 @@ internal static class HistoryTotals
             return ($"SELECT COUNT(*) FROM communication_log WHERE {query.Where}", p);
 
         var sql = new StringBuilder($"SELECT (SELECT COALESCE(SUM(n), 0) FROM communication_log_counts WHERE {query.CounterWhere}");
-        if (firstWholeDay is not null)
-        {
-            sql.Append(" AND day >= @firstWholeDay");
-            p.Add("firstWholeDay", firstWholeDay);
-        }
-
-        if (endWholeDay is not null)
-        {
-            sql.Append(" AND day < @endWholeDay");
-            p.Add("endWholeDay", endWholeDay);
-        }
-
-        sql.Append(')');
+        sql.AppendRange(p, "day", ("firstWholeDay", firstWholeDay), ("endWholeDay", endWholeDay)).Append(')');
         if (!fromIsMidnight)
         {
             sql.Append(CultureInfo.InvariantCulture, $"\n + (SELECT COUNT(*) FROM communication_log WHERE {query.CounterWhere} AND created_at >= @dateFrom AND created_at < @firstWholeDayStart)");

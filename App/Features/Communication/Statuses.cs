@@ -1,12 +1,12 @@
 namespace App.Features.Communication;
 
 /// <summary>
-/// The forward order of statuses (FACTS §1.4 messages, §2.4 calls). A row only moves to a higher rank; terminal
+/// The forward order of statuses (see docs/twilio.md, "Statuses"). A row only moves to a higher rank; terminal
 /// statuses (rank 4) win, except that a delivered message may still become "read".
 /// </summary>
 public static class Statuses
 {
-    public const int Terminal = 4;
+    private const int Terminal = 4;
 
     public const string Scheduled = "scheduled";
     public const string Queued = "queued";
@@ -15,7 +15,7 @@ public static class Statuses
 
     public static int Rank(string channel, string status) => channel == "call" ? CallRank(status) : MessageRank(status);
 
-    public static int MessageRank(string status) => status switch
+    private static int MessageRank(string status) => status switch
     {
         "scheduled" or "accepted" => 0,
         "queued" or "receiving" => 1,
@@ -26,7 +26,7 @@ public static class Statuses
         _ => -1,
     };
 
-    public static int CallRank(string status) => status switch
+    private static int CallRank(string status) => status switch
     {
         "scheduled" or "queued" => 0,
         "initiated" => 1,
@@ -38,7 +38,7 @@ public static class Statuses
 
     public static bool IsFinal(string channel, string? status) => status is not null && Rank(channel, status) >= Terminal;
 
-    /// <summary>Statuses that mean "this did not reach the person", for dashboards and filters.</summary>
+    /// <summary>Final statuses that mean the message or call did not get through.</summary>
     public static readonly IReadOnlySet<string> Failures = new HashSet<string>(StringComparer.Ordinal)
     {
         "failed", "undelivered", "busy", "no-answer", "canceled",

@@ -1,6 +1,6 @@
 namespace App.Features.Communication;
 
-/// <summary>Twilio error codes in words, for the log and the UI (FACTS §3.2).</summary>
+/// <summary>Twilio error codes in words, for the log and the UI (see docs/twilio.md, "Errors and what is safe to retry").</summary>
 public static class TwilioErrorCodes
 {
     private static readonly Dictionary<int, string> Descriptions = new()

@@ -87,7 +87,7 @@ public static class FileNames
 }
 
 /// <summary>
-/// <c>tag_list</c> is stored comma-separated (the spec's column) and returned as an array: trimmed, empty ones
+/// <c>tag_list</c> is stored comma-separated (one text column, as the legacy system kept it) and returned as an array: trimmed, empty ones
 /// dropped, de-duplicated case-insensitively (the first spelling wins).
 /// </summary>
 public static class Tags

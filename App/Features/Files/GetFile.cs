@@ -6,7 +6,6 @@ public static class GetFile
     public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<FileRow>(FileRow.FindSql, new { id, tenantId = tenant.Id });
-        return row is null ? Api.NotFound("file") : Api.Ok(FileItem.From(row));
+        return Api.OkOrNotFound(await connection.QuerySingleOrDefaultAsync<FileRow>(FileRow.FindSql, new { id, tenantId = tenant.Id }), FileItem.From, "file");
     }
 }

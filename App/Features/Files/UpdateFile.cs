@@ -1,9 +1,5 @@
-using App.Infrastructure.Database;
 using App.Infrastructure.Phone;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using App.Features.Audit;
-using Dapper;
 using System.Text.Json.Serialization;
 using FluentValidation;
 

@@ -40,7 +40,7 @@ public sealed class ImportReport
     public string TimeZone { get; init; } = "";
     public TenantPart Tenant { get; init; } = new();
     public IReadOnlyList<string> TablesInFile { get; set; } = [];
-    public List<TableCounts> Tables { get; } = LegacySource.TableNames.Select(name => new TableCounts(name)).ToList();
+    public List<TableCounts> Tables { get; } = LegacyTables.All.Select(name => new TableCounts(name)).ToList();
     public int AmbiguousLocalTimes { get; set; }
     public List<Problem> Problems { get; } = [];
 

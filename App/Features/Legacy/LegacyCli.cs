@@ -1,5 +1,4 @@
 using System.Text.Json;
-using App.Infrastructure.Web;
 
 namespace App.Features.Legacy;
 

@@ -37,14 +37,20 @@ public sealed class LegacyRow(string table, IReadOnlyDictionary<string, string?>
     public bool Unreadable(string column, object? parsed) => Text(column) is not null && parsed is null;
 }
 
+/// <summary>The legacy application's tables, under the names the import reports them by.</summary>
+public static class LegacyTables
+{
+    public const string Users = "Users", Voice = "Voice", VoiceXml = "VoiceXML", VoiceFile = "VoiceFile", CallLog = "CallLog";
+
+    public static readonly IReadOnlyList<string> All = [Users, Voice, VoiceXml, VoiceFile, CallLog];
+}
+
 /// <summary>
 /// Everything a legacy installation leaves behind, read once before anything is written: the Access tables, the
 /// site's Web.config and the files in its MP3 folder.
 /// </summary>
 public sealed class LegacySource
 {
-    public static readonly IReadOnlyList<string> TableNames = ["Users", "Voice", "VoiceXML", "VoiceFile", "CallLog"];
-
     public required string AccessFile { get; init; }
     public required IReadOnlyList<string> TablesInFile { get; init; }
     public required IReadOnlyDictionary<string, IReadOnlyList<LegacyRow>> Tables { get; init; }
@@ -69,7 +75,7 @@ public sealed class LegacySource
         var settings = ReadAppSettings(webConfig);
         var inFile = MdbTools.Tables(accessFile);
         var tables = new Dictionary<string, IReadOnlyList<LegacyRow>>(StringComparer.Ordinal);
-        foreach (var name in TableNames)
+        foreach (var name in LegacyTables.All)
         {
             var actual = inFile.FirstOrDefault(t => string.Equals(t, name, StringComparison.OrdinalIgnoreCase));
             if (actual is null) continue;
@@ -79,7 +85,7 @@ public sealed class LegacySource
         if (tables.Count == 0)
             throw new LegacyImportException(
                 $"{Path.GetFileName(accessFile)} is not a database of the legacy application: it has the tables " +
-                $"{(inFile.Count == 0 ? "(none)" : string.Join(", ", inFile))}, and none of {string.Join(", ", TableNames)}.");
+                $"{(inFile.Count == 0 ? "(none)" : string.Join(", ", inFile))}, and none of {string.Join(", ", LegacyTables.All)}.");
 
         return new LegacySource
         {

@@ -1,7 +1,5 @@
 using System.Text;
 using App.Features.Files;
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 
 namespace App.Features.Legacy;

@@ -1,9 +1,6 @@
 using System.Globalization;
-using App.Features.Communication;
 using App.Features.Webhooks;
-using App.Infrastructure.Database;
 using App.Twilio;
-using Dapper;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace App.Features.Legacy;

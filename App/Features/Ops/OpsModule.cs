@@ -1,7 +1,4 @@
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
 using Carter;
-using Dapper;
 using Prometheus;
 
 namespace App.Features.Ops;

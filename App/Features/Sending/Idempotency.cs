@@ -1,15 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Web;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Sending;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on the send endpoints (DECISIONS 13): the first answer is stored with the send, in the same
+/// <c>Idempotency-Key</c> on the send endpoints (see docs/decisions.md, "Sending"): the first answer is stored with the send, in the same
 /// transaction, and a repeat with the same key returns it (kept at least 24 h) instead of sending again. The same key
 /// with a different request → 409 IDEMPOTENCY_KEY_REUSED.
 /// </summary>

@@ -3,10 +3,7 @@ using System.Globalization;
 using App.Features.Audit;
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
-using App.Infrastructure.Database;
 using App.Infrastructure.Phone;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using FluentValidation;
 using Microsoft.Data.Sqlite;
 

@@ -2,9 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using App.Features.Communication;
 using App.Features.VoiceMessages;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using App.Twilio;
 using FluentValidation;
 

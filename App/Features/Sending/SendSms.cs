@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using App.Features.Communication;
-using App.Infrastructure.Web;
 using App.Twilio;
 using FluentValidation;
 

@@ -1,6 +1,4 @@
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 using Carter;
 
 namespace App.Features.Sending;

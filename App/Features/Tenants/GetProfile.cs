@@ -1,9 +1,5 @@
 using App.Twilio;
-using App.Infrastructure.Database;
 using App.Infrastructure.Security;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 
 namespace App.Features.Tenants;
 
@@ -48,7 +44,7 @@ public static class GetProfile
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(Sql, new { tenantId = tenant.Id });
-        return row is null ? Api.NotFound("tenant") : Api.Ok(ToProfile(row, secrets, configuration));
+        return Api.OkOrNotFound(row, found => ToProfile(found, secrets, configuration), "tenant");
     }
 
     internal static Profile ToProfile(Row row, SecretProtector secrets, IConfiguration configuration) => new(

@@ -1,8 +1,4 @@
 using System.Globalization;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
-using Dapper;
 
 namespace App.Features.Tenants;
 

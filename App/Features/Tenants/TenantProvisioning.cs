@@ -1,8 +1,4 @@
 using System.Text.RegularExpressions;
-using App.Infrastructure.Web;
-using App.Infrastructure.Database;
-using App.Infrastructure.Tenancy;
-using Dapper;
 
 namespace App.Features.Tenants;
 

@@ -17,6 +17,7 @@ public sealed class TenantsModule : ICarterModule
             .RequirePermission(Permissions.ManageSettings)
             .WithSummary("Update name, Twilio credentials (token write-only), sending number and settings.");
         group.MapGet("/usage", GetUsage.Handle).Returns<GetUsage.Usage>()
+            .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, "from or to is not a date, from is after to, or the range spans more than 366 days")
             .RequirePermission(Permissions.ViewLogs)
             .WithSummary("Counts by channel and status, total cost and a per-day series over [from, to].");
     }

@@ -35,10 +35,8 @@ public static class ResetPassword
             PasswordHash = passwords.Hash(request!.Password!),
             NewStamp = UserRules.NewSessionStamp(),
         });
-        http.Items[AuditItems.Changes] = new Dictionary<string, AuditChanges.Change>
-        {
-            ["password"] = new(System.Text.Json.Nodes.JsonValue.Create(AuditChanges.Hidden), System.Text.Json.Nodes.JsonValue.Create(AuditChanges.Changed)),
-        };
+        AuditNote.For(http).Changes["password"] =
+            new(System.Text.Json.Nodes.JsonValue.Create(AuditChanges.Hidden), System.Text.Json.Nodes.JsonValue.Create(AuditChanges.Changed));
         return Api.Ok(GetUser.ToItem(after), "Password changed; the user's sessions have ended.");
     }
 }

@@ -71,6 +71,15 @@ public static class UserRules
             "SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId AND username = @username AND (@exceptId IS NULL OR id <> @exceptId)",
             new { tenantId, username, exceptId }) > 0;
 
+    /// <summary>The 403 of <see cref="EscalationProblem"/> and of the administrator checks, in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder RefusesEscalation(this RouteHandlerBuilder endpoint) =>
+        endpoint.Refuses(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
+            "only an administrator may grant permissions the caller does not hold, or make or change an administrator");
+
+    /// <summary>The 409 of <see cref="UsernameTaken"/>, in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder RefusesUsernameTaken(this RouteHandlerBuilder endpoint) =>
+        endpoint.Refuses(StatusCodes.Status409Conflict, ErrorCodes.Conflict, "another user of the tenant has this username");
+
     public static IResult UsernameTaken(string username) =>
         Api.Error(StatusCodes.Status409Conflict, ErrorCodes.Conflict, $"A user named '{username}' already exists in this tenant.",
             new Dictionary<string, string[]> { ["username"] = ["This username is taken."] });

@@ -57,8 +57,7 @@ public static class GetVoiceMessage
     public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(Sql, new { Id = id, TenantId = tenant.Id });
-        return row is null ? Api.NotFound("voice message") : Api.Ok(ToItem(row));
+        return Api.OkOrNotFound(await connection.QuerySingleOrDefaultAsync<Row>(Sql, new { Id = id, TenantId = tenant.Id }), ToItem, "voice message");
     }
 
     internal static Item ToItem(Row row) => new(

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using App.Infrastructure.Database;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace App.Features.VoiceMessages;

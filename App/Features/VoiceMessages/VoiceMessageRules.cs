@@ -121,6 +121,10 @@ internal static class VoiceMessageRules
         return taken is null ? null : NameConflict(name);
     }
 
+    /// <summary>The 409 of <see cref="NameConflict"/>, in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder RefusesNameTaken(this RouteHandlerBuilder endpoint) =>
+        endpoint.Refuses(StatusCodes.Status409Conflict, ErrorCodes.Conflict, "another voice message of the tenant has this name (compared ignoring case)");
+
     public static IResult NameConflict(string name) =>
         Api.Error(StatusCodes.Status409Conflict, ErrorCodes.Conflict, $"A voice message named '{name}' already exists.",
             new Dictionary<string, string[]> { ["name"] = [$"A voice message named '{name}' already exists (names are compared ignoring case)."] });

@@ -7,7 +7,7 @@ namespace App.Features.VoiceMessages;
 /// Turns a voice message into the TwiML a call uses; the preview endpoint shows exactly the same document.
 /// <c>&lt;Response&gt;</c>, then the file's <c>&lt;Play&gt;</c> before or after the <c>&lt;Say voice language&gt;</c>,
 /// or instead of it. The substituted text is one XML text node (variable values are text, never markup), wrapped in
-/// <c>&lt;prosody rate&gt;</c> when the rate is not medium and the voice takes SSML (see docs/twilio.md, "TwiML").
+/// <c>&lt;prosody rate&gt;</c> when the rate is not medium and the voice takes SSML (see docs/decisions.md, "Twilio behaviour").
 /// </summary>
 public static class VoiceScript
 {
@@ -87,7 +87,7 @@ public static class VoiceScript
         string.IsNullOrWhiteSpace(rate) || rate == "medium" || !TwilioVoices.SupportsSsml(voice) ? null : rate;
 
     /// <summary>
-    /// Characters Twilio counts for one <c>&lt;Say&gt;</c> (see docs/twilio.md, "Limits"): the text for Basic and Polly voices; for Google,
+    /// Characters Twilio counts for one <c>&lt;Say&gt;</c> (see docs/twilio.md, "TwiML"): the text for Basic and Polly voices; for Google,
     /// the content as written, markup and escapes included.
     /// </summary>
     public static int SayLength(string text, string voice, string? rate)

@@ -1,7 +1,4 @@
-using App.Features.Communication;
-using App.Infrastructure.Database;
 using App.Twilio;
-using Dapper;
 
 namespace App.Features.Webhooks;
 

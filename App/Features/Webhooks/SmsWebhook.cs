@@ -1,8 +1,6 @@
 using App.Twilio;
 using System.Globalization;
 using App.Features.Communication;
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Webhooks;

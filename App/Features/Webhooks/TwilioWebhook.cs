@@ -1,5 +1,4 @@
 using App.Infrastructure.Hosting;
-using App.Features.Communication;
 using App.Twilio;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -7,7 +6,7 @@ namespace App.Features.Webhooks;
 
 /// <summary>
 /// What every Twilio webhook does first: find the tenant (unknown → 404), read the parameters, and check
-/// X-Twilio-Signature with the tenant's auth token over the URL as Twilio saw it (DECISIONS 11). A bad or missing
+/// X-Twilio-Signature with the tenant's auth token over the URL as Twilio saw it (see docs/decisions.md, "Security"). A bad or missing
 /// signature → 403 and nothing changes.
 /// </summary>
 public static class TwilioWebhook
@@ -44,7 +43,7 @@ public static class TwilioWebhook
 
     /// <summary>
     /// The public base (App:PublicBaseUrl, or the scheme and host after forwarded headers) plus the raw request
-    /// target, never re-encoded: Twilio signs the URL exactly as it was configured (FACTS §5.3).
+    /// target, never re-encoded: Twilio signs the URL exactly as it was configured (see docs/twilio.md, "Signatures").
     /// </summary>
     public static string UrlAsTwilioSawIt(HttpContext context, IConfiguration configuration)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using App.Features.Communication;
-using App.Infrastructure.Tenancy;
 using App.Twilio;
 using Microsoft.Data.Sqlite;
 

@@ -82,6 +82,16 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
         return applied;
     }
 
+    /// <summary>
+    /// The checksums of files whose comments alone were reworded after they were applied (the SQL is the same: they
+    /// cited documents that are not in the repository). A database that applied the earlier wording takes the new checksum.
+    /// </summary>
+    private static readonly Dictionary<string, string> EarlierWordings = new(StringComparer.Ordinal)
+    {
+        ["0001_initial"] = "a83a78050fc35a97bc8a61a3cc3bc622275b9c0de63876ed74f41209712011d3",
+        ["0002_messaging"] = "1c3dea9dab6be7152e196fba2e65fe8d8cd44084ab2f28e1c5855d97b337b19b",
+    };
+
     private sealed record AppliedRow(long Version, string Name, string? Checksum);
 
     /// <summary>
@@ -100,6 +110,13 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             if (row.Checksum is null)
             {
                 connection.Execute("UPDATE schema_migrations SET checksum = @Checksum WHERE version = @Version AND checksum IS NULL",
+                    new { migration.Checksum, migration.Version });
+                continue;
+            }
+
+            if (EarlierWordings.TryGetValue(migration.Name, out var earlier) && string.Equals(row.Checksum, earlier, StringComparison.Ordinal))
+            {
+                connection.Execute("UPDATE schema_migrations SET checksum = @Checksum WHERE version = @Version",
                     new { migration.Checksum, migration.Version });
                 continue;
             }

@@ -1,11 +1,8 @@
 using App.Twilio;
 using App.Twilio.Simulator;
-using App.Infrastructure.Web;
 using FluentValidation;
-using App.Infrastructure.Database;
 using App.Infrastructure.Observability;
 using App.Infrastructure.Security;
-using App.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -81,7 +78,7 @@ public static class AppServices
         services.AddTwilioRest(configuration).ConfigureHttpClient((provider, client) =>
         {
             if (provider.GetRequiredService<TwilioAccounts>().IsSimulated)
-                client.BaseAddress = new Uri(provider.GetRequiredService<PublicUrls>().BaseUrl + SimulatedAccounts.RoutePrefix);
+                client.BaseAddress = new Uri(provider.GetRequiredService<PublicUrls>().BaseUrl + SimulatorModule.RoutePrefix);
         });
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using App.Infrastructure.Web;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -34,7 +33,8 @@ public static class OpenApiSetup
                     Title = "Switchboard API",
                     Version = "v1",
                     Description = "Voice calls and SMS over Twilio for each tenant. Authenticate with the tenant API key in the X-API-Key header. " +
-                                  "Every /api answer uses the envelope {success, data, message, timestamp}; errors are {success:false, error:{code, message, details}, timestamp}.",
+                                  "Every /api answer uses the envelope {success, data, message, timestamp}; errors are {success:false, error:{code, message, details}, timestamp}. " +
+                                  "Each operation lists the error codes it gives under their status. Another tenant's resource answers 404 exactly as a missing one.",
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -57,11 +57,11 @@ public static class OpenApiSetup
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                var outcomes = context.Description.ActionDescriptor.EndpointMetadata.OfType<ErrorOutcome>();
+                var outcomes = context.Description.ActionDescriptor.EndpointMetadata.OfType<ResponseOutcome>();
                 foreach (var status in outcomes.GroupBy(o => o.Status))
                 {
                     if (operation.Responses?.TryGetValue(status.Key.ToString(CultureInfo.InvariantCulture), out var response) != true) continue;
-                    response!.Description = string.Join("; ", status.Select(o => $"{o.Code}: {o.When}"));
+                    response!.Description = string.Join("; ", status.Select(o => o.Code is null ? o.When : $"{o.Code}: {o.When}"));
                 }
 
                 return Task.CompletedTask;

@@ -3,7 +3,7 @@ namespace App.Infrastructure.Hosting;
 /// <summary>
 /// Serves the built admin SPA (web/ → wwwroot). Only "/" and "/admin/..." fall back to index.html, so unknown
 /// /api, /webhooks, /health and /metrics paths never turn into an HTML page. The page's CSP frame-ancestors comes
-/// from the tenant's allowed embed origins ('self' when none) — DECISIONS 10.
+/// from the tenant's allowed embed origins ('self' when none); see docs/decisions.md, "Security".
 /// </summary>
 public static class SpaHosting
 {

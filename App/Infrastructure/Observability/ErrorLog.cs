@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace App.Infrastructure.Observability;
 
-/// <summary>Writes unexpected failures to the error_log table (the spec's error log), never secrets.</summary>
+/// <summary>Writes unexpected failures to the error_log table, never secrets.</summary>
 public sealed class ErrorLog(Db db, ILogger<ErrorLog> logger)
 {
     public async Task RecordAsync(HttpContext context, Exception? exception, string correlationId)

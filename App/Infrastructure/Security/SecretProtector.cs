@@ -4,7 +4,7 @@ namespace App.Infrastructure.Security;
 
 /// <summary>
 /// Encrypts secrets at rest (Twilio auth tokens, API key secrets) with ASP.NET Core Data Protection; the key ring
-/// lives in {App:DataDirectory}/keys (DECISIONS 9). Secrets are write-only in the API: callers only ever see <see cref="Mask"/>.
+/// lives in {App:DataDirectory}/keys (see docs/decisions.md, "Security"). Secrets are write-only in the API: callers only ever see <see cref="Mask"/>.
 /// </summary>
 public sealed class SecretProtector(IDataProtectionProvider provider)
 {

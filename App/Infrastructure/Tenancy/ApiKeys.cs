@@ -5,7 +5,7 @@ namespace App.Infrastructure.Tenancy;
 
 /// <summary>
 /// Tenant API keys: 256 random bits behind a recognisable "sb_" prefix, shown once, stored only as a SHA-256 hash
-/// plus a short non-secret display prefix (DECISIONS 8).
+/// plus a short non-secret display prefix (see docs/decisions.md, "Security").
 /// </summary>
 public static class ApiKeys
 {

@@ -35,6 +35,10 @@ public sealed record Actor(string Type, string Name, long? UserId, IReadOnlySet<
     }
 }
 
+/// <summary>
+/// The claims of a tenant principal: who the tenant and actor are, and what it may do; for a bearer token also which
+/// token it was and when it expires (so logout can revoke exactly it), and the signed-in user's display name.
+/// </summary>
 public static class TenantClaims
 {
     public const string TenantId = "tenant_id";
@@ -43,6 +47,10 @@ public static class TenantClaims
     public const string ActorName = "actor";
     public const string UserId = "user_id";
     public const string Permission = "permission";
+
+    public const string TokenId = "token_id";
+    public const string TokenExpires = "token_expires";
+    public const string DisplayName = "display_name";
 
     public static string? TenantIdOrNull(this ClaimsPrincipal user) => user.FindFirstValue(TenantId);
 }

@@ -30,5 +30,6 @@ public static class Permissions
 
     /// <summary>Declares on an endpoint or group that the actor needs <paramref name="permission"/> (403 FORBIDDEN otherwise).</summary>
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string permission) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(Policy(permission));
+        builder.RequireAuthorization(Policy(permission))
+            .Refuses(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, $"the credential does not hold {permission}");
 }

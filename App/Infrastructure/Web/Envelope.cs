@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace App.Infrastructure.Web;
 
-/// <summary>The response envelope every /api answer uses (DECISIONS 5).</summary>
+/// <summary>The response envelope every /api answer uses (see docs/decisions.md, "API contract").</summary>
 public sealed record Envelope<T>(bool Success, T Data, string? Message, DateTimeOffset Timestamp)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -63,6 +63,10 @@ public static class Api
 
     public static IResult Error(int status, string code, string message, object? details = null) =>
         TypedResults.Json(new ErrorEnvelope(false, new ApiError(code, message, details), DateTimeOffset.UtcNow), statusCode: status);
+
+    /// <summary>200 with <paramref name="toData"/> of the row that was found, or 404 NOT_FOUND naming <paramref name="what"/>.</summary>
+    public static IResult OkOrNotFound<TRow, TData>(TRow? row, Func<TRow, TData> toData, string what) where TRow : class =>
+        row is null ? NotFound(what) : Ok(toData(row));
 
     public static IResult NotFound(string what = "resource") =>
         Error(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"The {what} was not found.");

@@ -6,7 +6,7 @@ namespace App.Infrastructure.Web;
 
 public static class Json
 {
-    /// <summary>The API's JSON: snake_case names, UTC timestamps with Z (DECISIONS 4).</summary>
+    /// <summary>The API's JSON: snake_case names, UTC timestamps with Z (see docs/decisions.md, "API contract").</summary>
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace App.Infrastructure.Web;
 
@@ -31,6 +32,28 @@ public static class ListFilters
     /// <summary>date_to, exclusive: a plain date takes in the whole day (the bound is the next midnight, UTC).</summary>
     public static IResult? DateTo(string? text, out DateTimeOffset? to) =>
         TryParseBound(text, endOfDay: true, out to) ? null : Validation.Problem("date_to", DateMessage);
+
+    /// <summary>
+    /// Appends the half-open range <c>from &lt;= column &lt; to</c> to a WHERE clause for whichever bounds have a value,
+    /// with their parameters under the names given.
+    /// </summary>
+    public static StringBuilder AppendRange(this StringBuilder where, DynamicParameters parameters, string column,
+        (string Name, string? Value) from, (string Name, string? Value) to)
+    {
+        if (from.Value is not null)
+        {
+            where.Append(CultureInfo.InvariantCulture, $" AND {column} >= @{from.Name}");
+            parameters.Add(from.Name, from.Value);
+        }
+
+        if (to.Value is not null)
+        {
+            where.Append(CultureInfo.InvariantCulture, $" AND {column} < @{to.Name}");
+            parameters.Add(to.Name, to.Value);
+        }
+
+        return where;
+    }
 
     private static bool TryParseBound(string? text, bool endOfDay, out DateTimeOffset? bound)
     {

@@ -5,7 +5,7 @@ namespace App.Infrastructure.Web;
 
 /// <summary>
 /// Reads a request body that may be JSON or, for the send endpoints, application/x-www-form-urlencoded
-/// (DECISIONS 6: simple for Delphi's THTTPClient). Form fields use the JSON names; a dictionary field is sent as
+/// (simple for Delphi's THTTPClient; see docs/decisions.md, "API contract"). Form fields use the JSON names; a dictionary field is sent as
 /// <c>variables[first_name]=Ann</c> or <c>variables.first_name=Ann</c>.
 /// </summary>
 public static class RequestBody

@@ -47,5 +47,5 @@ public static class Validation
 
     public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder) where T : class =>
         builder.AddEndpointFilter<ValidationFilter<T>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, "a field is missing or invalid; details name each one");
 }

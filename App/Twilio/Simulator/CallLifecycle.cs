@@ -10,7 +10,7 @@ namespace App.Twilio.Simulator;
 /// completed, with a duration estimated from the document and a price per started minute.
 /// </summary>
 /// <remarks>
-/// Status callbacks (FACTS §4.2) go to <c>StatusCallback</c> only for the requested <c>StatusCallbackEvent</c>s (just
+/// Status callbacks (see docs/twilio.md, "Status callbacks") go to <c>StatusCallback</c> only for the requested <c>StatusCallbackEvent</c>s (just
 /// <c>completed</c> when none were given), with <c>SequenceNumber</c> counting the callbacks sent, <c>Timestamp</c> and
 /// <c>CallbackSource</c>. Simulator extension: a failed call's completed callback carries <c>ErrorCode</c> and
 /// <c>ErrorMessage</c> (11200 TwiML or media not retrievable, 12100 not XML, 12200 not valid TwiML, 12300 unusable
@@ -174,8 +174,7 @@ public sealed class CallLifecycle(
 
         private async Task<SimulatedCallError?> CheckMediaAsync(string playUrl, CancellationToken cancellationToken)
         {
-            Uri? target = null;
-            if (!Uri.TryCreate(playUrl, UriKind.Absolute, out target) && instructions.Url is { } documentUrl)
+            if (!Uri.TryCreate(playUrl, UriKind.Absolute, out var target) && instructions.Url is { } documentUrl)
             {
                 Uri.TryCreate(new Uri(documentUrl), playUrl, out target);
             }
@@ -214,7 +213,7 @@ public sealed class CallLifecycle(
             await owner.Http.SendSignedAsync("call-status", url, instructions.StatusCallbackMethod, fields, authToken, cancellationToken);
         }
 
-        /// <summary>The standard voice request fields (FACTS §4.2).</summary>
+        /// <summary>The standard voice request fields (see docs/twilio.md, "Status callbacks").</summary>
         private static List<KeyValuePair<string, string>> VoiceFields(TwilioCall call, string callStatus) =>
         [
             new("AccountSid", call.AccountSid!),

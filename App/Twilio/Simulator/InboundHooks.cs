@@ -1,14 +1,12 @@
 using System.Security.Claims;
 using App.Infrastructure.Hosting;
-using App.Infrastructure.Tenancy;
-using App.Infrastructure.Web;
 
 namespace App.Twilio.Simulator;
 
 /// <summary>
 /// Test hooks that play Twilio sending traffic to the app (simulation only; the tenant's own API key or token is
 /// required, another tenant's id answers 404): an inbound SMS or an inbound call, posted as a signed webhook
-/// (FACTS §4.4, §4.2) to <c>/webhooks/twilio/{tenant_id}/sms</c> or <c>/voice</c>, answering with what the app replied.
+/// (see docs/twilio.md, "Status callbacks") to <c>/webhooks/twilio/{tenant_id}/sms</c> or <c>/voice</c>, answering with what the app replied.
 /// </summary>
 public static class InboundHooks
 {
@@ -62,7 +60,7 @@ public static class InboundHooks
             DateUpdated = now,
             DateSent = now,
             ApiVersion = SimulatorWire.ApiVersion,
-            Uri = SimulatorWire.MessageUri(credentials.AccountSid, sid),
+            Uri = SimulatedMessages.Resource.Uri(credentials.AccountSid, sid),
         }, countAsCreated: false);
 
         List<KeyValuePair<string, string>> fields =

@@ -32,4 +32,23 @@ public static class MagicNumbers
     public const string Busy = "+15005550020";
     public const string NoAnswer = "+15005550021";
     public const string CallFails = "+15005550022";
+
+    /// <summary>The <c>ErrorCode</c> of an <see cref="Undelivered"/> message: unreachable destination handset.</summary>
+    public const int UnreachableHandset = 30003;
+
+    /// <summary>The <c>ErrorCode</c> of a <see cref="Failed"/> message: unknown error.</summary>
+    public const int UnknownError = 30008;
+
+    /// <summary>
+    /// Every create attempt is recorded; <see cref="Unavailable"/> answers 503 and
+    /// <see cref="ThrottledOnce"/> 429 on the first attempt of each <paramref name="throttleKey"/>, creating nothing.
+    /// </summary>
+    public static IResult? RefuseCreate(SimulatorLedger ledger, string? to, string throttleKey)
+    {
+        if (to is not null) ledger.RecordAttempt(to);
+        if (to == Unavailable) return SimulatorWire.Error(StatusCodes.Status503ServiceUnavailable, 20503, "Service Unavailable");
+        return to == ThrottledOnce && ledger.ThrottleFirst(throttleKey)
+            ? SimulatorWire.Error(StatusCodes.Status429TooManyRequests, 20429, "Too Many Requests")
+            : null;
+    }
 }

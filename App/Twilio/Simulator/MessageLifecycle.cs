@@ -6,14 +6,11 @@ namespace App.Twilio.Simulator;
 /// <summary>
 /// Drives a created message as Twilio would: (accepted →) queued → sending → sent → delivered, or the failure paths
 /// of <see cref="MagicNumbers"/>, one step every <see cref="SimulatorOptions.StepDelayMs"/>. After each change it posts a
-/// signed status callback (FACTS §4.1) to the message's <c>StatusCallback</c>; none for the initial status.
+/// signed status callback (see docs/twilio.md, "Status callbacks") to the message's <c>StatusCallback</c>; none for the initial status.
 /// </summary>
 public sealed class MessageLifecycle(
     SimulatorEngine engine, SimulatorLedger ledger, SimulatorHttp http, SimulatedAccounts accounts, IOptions<SimulatorOptions> options)
 {
-    public const int UnreachableHandset = 30003;
-    public const int UnknownError = 30008;
-
     public void Start(string sid, string tenantId, string? statusCallback) =>
         engine.Run($"message {sid}", token => RunAsync(sid, accounts.AuthTokenFor(tenantId), statusCallback, token));
 
@@ -47,7 +44,7 @@ public sealed class MessageLifecycle(
 
         if (message.To == MagicNumbers.Failed)
         {
-            await Step(m => m with { Status = "failed", ErrorCode = UnknownError, ErrorMessage = "Unknown error" });
+            await Step(m => m with { Status = "failed", ErrorCode = MagicNumbers.UnknownError, ErrorMessage = "Unknown error" });
             return;
         }
 
@@ -64,7 +61,7 @@ public sealed class MessageLifecycle(
         }
 
         await Step(m => m.To == MagicNumbers.Undelivered
-            ? m with { Status = "undelivered", ErrorCode = UnreachableHandset, ErrorMessage = "Unreachable destination handset" }
+            ? m with { Status = "undelivered", ErrorCode = MagicNumbers.UnreachableHandset, ErrorMessage = "Unreachable destination handset" }
             : m with { Status = "delivered" });
     }
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using App.Infrastructure.Database;
 using App.Infrastructure.Security;
 
 namespace App.Twilio.Simulator;
@@ -13,9 +12,6 @@ namespace App.Twilio.Simulator;
 public sealed class SimulatedAccounts(DataDirectory dataDirectory)
 {
     public const string DefaultFromNumber = "+15005550006";
-
-    /// <summary>Where the simulator's Twilio-shaped REST API lives in this app.</summary>
-    public const string RoutePrefix = "/twilio-sim";
 
     private readonly byte[] _key = KeyFiles.LoadOrCreate(dataDirectory, "simulator.key");
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _tenantBySid = new(StringComparer.Ordinal);

@@ -2,34 +2,28 @@ namespace App.Twilio.Simulator;
 
 /// <summary>
 /// <c>/2010-04-01/Accounts/{AccountSid}/Messages.json</c> and <c>.../Messages/{Sid}.json</c> as Twilio serves them
-/// (FACTS §1): form body, Basic auth, 201 with the Message resource in <c>queued</c> (or <c>accepted</c> with a
+/// (see docs/twilio.md, "REST resources"): form body, Basic auth, 201 with the Message resource in <c>queued</c> (or <c>accepted</c> with a
 /// Messaging Service), Twilio's error codes for bad input, and the <see cref="MagicNumbers"/>.
 /// </summary>
 public static class SimulatedMessages
 {
+    /// <summary>Fetch, and list with the filters <c>To</c>, <c>From</c>, <c>DateSent</c>, <c>DateSent&lt;</c>, <c>DateSent&gt;</c> (a message not sent yet is dated by its creation).</summary>
+    internal static readonly SimulatedResource<TwilioMessage> Resource = new("Messages", "DateSent", (ledger, sid) => ledger.FindMessage(sid), (ledger, account) => ledger.MessagesOf(account),
+        m => m.Sid, m => m.AccountSid, m => m.To, m => m.From, m => m.DateSent ?? m.DateCreated, Status: null, SimulatorWire.ToJson);
+
     public static async Task<IResult> CreateAsync(
         string accountSid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, MessageLifecycle lifecycle, CancellationToken cancellationToken)
     {
-        var tenantId = await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken);
-        if (tenantId is null) return SimulatorAuth.Unauthorized(context);
+        if (await auth.AuthenticateFormAsync(context.Request, accountSid, cancellationToken) is not { } form)
+            return SimulatorAuth.Unauthorized(context);
 
-        var form = await SimulatorWire.ReadFormAsync(context.Request, cancellationToken);
-        var to = SimulatorWire.Single(form, "To");
-        var from = SimulatorWire.Single(form, "From");
-        var service = SimulatorWire.Single(form, "MessagingServiceSid");
-        var body = form.FirstOrDefault(p => p.Key == "Body").Value;
-        var media = SimulatorWire.All(form, "MediaUrl");
-        var contentSid = SimulatorWire.Single(form, "ContentSid");
-        var statusCallback = SimulatorWire.Single(form, "StatusCallback");
+        var service = form["MessagingServiceSid"];
+        var body = form.AsSent("Body");
+        var media = form.All("MediaUrl");
+        var statusCallback = form["StatusCallback"];
 
-        if (to is not null) ledger.RecordAttempt(to);
-        if (to == MagicNumbers.Unavailable) return SimulatorWire.Error(StatusCodes.Status503ServiceUnavailable, 20503, "Service Unavailable");
-        if (to == MagicNumbers.ThrottledOnce && ledger.ThrottleFirst($"message\n{to}\n{body}"))
-        {
-            return SimulatorWire.Error(StatusCodes.Status429TooManyRequests, 20429, "Too Many Requests");
-        }
-
-        var invalid = Validate(to, from, service, body, media, contentSid, statusCallback);
+        var invalid = MagicNumbers.RefuseCreate(ledger, form.To, $"message\n{form.To}\n{body}")
+                      ?? Validate(form, service, body, media, statusCallback);
         if (invalid is not null) return invalid;
 
         var now = DateTimeOffset.UtcNow;
@@ -39,10 +33,10 @@ public static class SimulatedMessages
             Sid = sid,
             AccountSid = accountSid,
             MessagingServiceSid = service,
-            From = from,
-            To = to,
+            From = form.From,
+            To = form.To,
             Body = body ?? "",
-            // With a Messaging Service no sender is chosen yet, so no segments are counted (FACTS §1.2).
+            // With a Messaging Service no sender is chosen yet, so no segments are counted (see docs/twilio.md, "SMS segments and encodings").
             Status = service is null ? "queued" : "accepted",
             Direction = "outbound-api",
             NumSegments = service is null ? SimulatorWire.Number(SmsSegments.Count(body ?? "").Segments) : "0",
@@ -53,49 +47,17 @@ public static class SimulatedMessages
             DateUpdated = now,
             DateSent = null,
             ApiVersion = SimulatorWire.ApiVersion,
-            Uri = SimulatorWire.MessageUri(accountSid, sid),
+            Uri = Resource.Uri(accountSid, sid),
         };
         ledger.AddMessage(message, countAsCreated: true);
-        lifecycle.Start(sid, tenantId, statusCallback);
+        lifecycle.Start(sid, form.TenantId, statusCallback);
 
-        // Created, yet the client hears 500: it cannot know, and must reconcile rather than send again.
-        if (to == MagicNumbers.CreatedButServerError) return SimulatorWire.Error(StatusCodes.Status500InternalServerError, 20500, "Internal Server Error");
-        return SimulatorWire.Json(SimulatorWire.ToJson(message), StatusCodes.Status201Created);
+        return Resource.Created(message);
     }
 
-    public static async Task<IResult> FetchAsync(
-        string accountSid, string sid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, CancellationToken cancellationToken)
+    private static IResult? Validate(CreateForm form, string? service, string? body, IReadOnlyList<string> media, string? statusCallback)
     {
-        if (await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken) is null) return SimulatorAuth.Unauthorized(context);
-
-        var message = ledger.FindMessage(sid);
-        return message is not null && message.AccountSid == accountSid
-            ? SimulatorWire.Json(SimulatorWire.ToJson(message), StatusCodes.Status200OK)
-            : SimulatorWire.NotFound(SimulatorWire.MessageUri(accountSid, sid));
-    }
-
-    /// <summary>Filters: <c>To</c>, <c>From</c>, <c>DateSent</c>, <c>DateSent&lt;</c>, <c>DateSent&gt;</c> (a message not sent yet is dated by its creation).</summary>
-    public static async Task<IResult> ListAsync(
-        string accountSid, HttpContext context, SimulatorAuth auth, SimulatorLedger ledger, CancellationToken cancellationToken)
-    {
-        if (await auth.AuthenticateAsync(context.Request, accountSid, cancellationToken) is null) return SimulatorAuth.Unauthorized(context);
-
-        var query = context.Request.Query;
-        var days = SimulatorPaging.Days(query, "DateSent", out var error);
-        if (days is null) return SimulatorWire.BadRequest(20001, error!);
-        var to = query["To"].ToString();
-        var from = query["From"].ToString();
-
-        var items = ledger.MessagesOf(accountSid)
-            .Where(m => (to.Length == 0 || m.To == to) && (from.Length == 0 || m.From == from) && days.Matches(m.DateSent ?? m.DateCreated))
-            .ToList();
-        return SimulatorPaging.Page(context.Request, SimulatorWire.AccountPath(accountSid) + "/Messages.json", "messages",
-            items, m => m.Sid, m => SimulatorWire.ToJson(m));
-    }
-
-    private static IResult? Validate(
-        string? to, string? from, string? service, string? body, IReadOnlyList<string> media, string? contentSid, string? statusCallback)
-    {
+        var (to, from, contentSid) = (form.To, form.From, form["ContentSid"]);
         if (to is null) return SimulatorWire.BadRequest(21604, "A 'To' phone number is required.");
         if (from is null && service is null) return SimulatorWire.BadRequest(21603, "A 'From' phone number is required.");
         if (string.IsNullOrEmpty(body) && media.Count == 0 && contentSid is null) return SimulatorWire.BadRequest(21602, "Message body is required.");

@@ -1,12 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using App.Infrastructure.Database;
-using Dapper;
 
 namespace App.Twilio.Simulator;
 
 /// <summary>
-/// HTTP Basic authentication as Twilio does it (FACTS §0): the username is the account SID of the path (password: its
+/// HTTP Basic authentication as Twilio does it (see docs/twilio.md, "REST resources"): the username is the account SID of the path (password: its
 /// auth token) or an API key SID <c>SK...</c> (password: in the simulator, the same auth token). Anything else is
 /// 401 with code 20003.
 /// </summary>
@@ -35,6 +33,12 @@ public sealed class SimulatorAuth(SimulatedAccounts accounts, Db db)
         var presented = Encoding.UTF8.GetBytes(password);
         return CryptographicOperations.FixedTimeEquals(expected, presented) ? tenantId : null;
     }
+
+    /// <summary>A create request's form, or null when its credentials are not right for the path's account.</summary>
+    internal async Task<CreateForm?> AuthenticateFormAsync(HttpRequest request, string accountSid, CancellationToken cancellationToken) =>
+        await AuthenticateAsync(request, accountSid, cancellationToken) is { } tenantId
+            ? await CreateForm.ReadAsync(tenantId, request, cancellationToken)
+            : null;
 
     /// <summary>
     /// SIDs are known once their credentials were handed out in this process; after a restart, the tenants are

@@ -21,9 +21,6 @@ public sealed class SimulatorEngine : IHostedService, IDisposable
         _token = _stopping.Token;
     }
 
-    /// <summary>Lifecycles still running (for tests that wait for the simulator to go quiet).</summary>
-    public int Running => _running.Count;
-
     public void Run(string what, Func<CancellationToken, Task> work)
     {
         var token = _token;

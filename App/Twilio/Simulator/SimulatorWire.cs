@@ -4,12 +4,11 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace App.Twilio.Simulator;
 
 /// <summary>Twilio's wire format as the simulator writes it: SIDs, JSON bodies, flat error bodies.</summary>
-internal static partial class SimulatorWire
+internal static class SimulatorWire
 {
     public const string ApiVersion = "2010-04-01";
     public const string ApiRoot = "/" + ApiVersion;
@@ -23,45 +22,27 @@ internal static partial class SimulatorWire
 
     public static string AccountPath(string accountSid) => $"{ApiRoot}/Accounts/{accountSid}";
 
-    public static string MessageUri(string accountSid, string sid) => $"{AccountPath(accountSid)}/Messages/{sid}.json";
+    public static JsonObject ToJson(TwilioMessage message) =>
+        WithSubresources(message, $"{AccountPath(message.AccountSid!)}/Messages/{message.Sid}", "Media", "Feedback");
 
-    public static string CallUri(string accountSid, string sid) => $"{AccountPath(accountSid)}/Calls/{sid}.json";
+    public static JsonObject ToJson(TwilioCall call) =>
+        WithSubresources(call, $"{AccountPath(call.AccountSid!)}/Calls/{call.Sid}", "Notifications", "Recordings", "Payments", "Events", "Siprec",
+            "Streams", "Transcriptions", "UserDefinedMessageSubscriptions", "UserDefinedMessages");
 
-    public static JsonObject ToJson(TwilioMessage message)
+    /// <summary>The resource's JSON with <c>subresource_uris</c>: {"user_defined_messages": ".../UserDefinedMessages.json", ...}.</summary>
+    private static JsonObject WithSubresources(object resource, string root, params string[] subresources)
     {
-        var json = JsonSerializer.SerializeToNode(message, Options)!.AsObject();
-        var root = $"{AccountPath(message.AccountSid!)}/Messages/{message.Sid}";
-        json["subresource_uris"] = new JsonObject
-        {
-            ["media"] = root + "/Media.json",
-            ["feedback"] = root + "/Feedback.json",
-        };
-        return json;
-    }
-
-    public static JsonObject ToJson(TwilioCall call)
-    {
-        var json = JsonSerializer.SerializeToNode(call, Options)!.AsObject();
-        var root = $"{AccountPath(call.AccountSid!)}/Calls/{call.Sid}";
-        json["subresource_uris"] = new JsonObject
-        {
-            ["notifications"] = root + "/Notifications.json",
-            ["recordings"] = root + "/Recordings.json",
-            ["payments"] = root + "/Payments.json",
-            ["events"] = root + "/Events.json",
-            ["siprec"] = root + "/Siprec.json",
-            ["streams"] = root + "/Streams.json",
-            ["transcriptions"] = root + "/Transcriptions.json",
-            ["user_defined_message_subscriptions"] = root + "/UserDefinedMessageSubscriptions.json",
-            ["user_defined_messages"] = root + "/UserDefinedMessages.json",
-        };
+        var json = JsonSerializer.SerializeToNode(resource, Options)!.AsObject();
+        var uris = new JsonObject();
+        foreach (var name in subresources) uris[JsonNamingPolicy.SnakeCaseLower.ConvertName(name)] = $"{root}/{name}.json";
+        json["subresource_uris"] = uris;
         return json;
     }
 
     public static IResult Json(JsonNode body, int status) =>
         Results.Content(body.ToJsonString(Options), JsonContentType, Encoding.UTF8, status);
 
-    /// <summary>Twilio's flat 2010 error body (FACTS §3.1).</summary>
+    /// <summary>Twilio's flat 2010 error body (see docs/twilio.md, "Errors and what is safe to retry").</summary>
     public static IResult Error(int status, int code, string message) => Json(new JsonObject
     {
         ["code"] = code,
@@ -75,26 +56,19 @@ internal static partial class SimulatorWire
     public static IResult NotFound(string path) =>
         Error(StatusCodes.Status404NotFound, 20404, $"The requested resource {path} was not found");
 
-    /// <summary>The decoded form of a POST, with repeated keys kept in order (empty when the body is not a form).</summary>
-    public static async Task<List<KeyValuePair<string, string>>> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasFormContentType) return [];
-        var form = await request.ReadFormAsync(cancellationToken);
-        return [.. form.SelectMany(field => field.Value.Select(value => new KeyValuePair<string, string>(field.Key, value ?? "")))];
-    }
-
-    public static string? Single(IReadOnlyList<KeyValuePair<string, string>> form, string name) =>
-        form.FirstOrDefault(p => p.Key == name).Value is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
-
-    public static IReadOnlyList<string> All(IReadOnlyList<KeyValuePair<string, string>> form, string name) =>
-        [.. form.Where(p => p.Key == name).Select(p => p.Value.Trim())];
-
     /// <summary>E.164: '+', a non-zero digit, 7–15 digits in all.</summary>
-    public static bool IsPhoneNumber(string value) => PhonePattern().IsMatch(value);
+    public static bool IsPhoneNumber(string value) =>
+        value.Length is >= 8 and <= 16 && value[0] == '+' && value[1] is >= '1' and <= '9' && value.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 
-    /// <summary>A message sender: a phone number, an alphanumeric sender ID, a short code or a channel address.</summary>
+    /// <summary>
+    /// A message sender: a phone number, an alphanumeric sender ID (1–11 letters, digits and spaces, at least one
+    /// letter), a short code (5 or 6 digits) or a channel address.
+    /// </summary>
     public static bool IsMessageSender(string value) =>
-        IsPhoneNumber(value) || AlphanumericSenderPattern().IsMatch(value) || ShortCodePattern().IsMatch(value) || IsChannelAddress(value);
+        IsPhoneNumber(value)
+        || (value.Length is >= 1 and <= 11 && value.Any(char.IsAsciiLetter) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == ' '))
+        || (value.Length is 5 or 6 && value.All(char.IsAsciiDigit))
+        || IsChannelAddress(value);
 
     /// <summary>A message recipient: a phone number or a channel address such as <c>whatsapp:+1...</c>.</summary>
     public static bool IsMessageRecipient(string value) => IsPhoneNumber(value) || IsChannelAddress(value);
@@ -119,13 +93,4 @@ internal static partial class SimulatorWire
         var colon = value.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 && value[..colon] is "whatsapp" or "messenger" or "rcs" && value.Length > colon + 1;
     }
-
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
-    private static partial Regex PhonePattern();
-
-    [GeneratedRegex(@"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")]
-    private static partial Regex AlphanumericSenderPattern();
-
-    [GeneratedRegex(@"^[0-9]{5,6}$")]
-    private static partial Regex ShortCodePattern();
 }

@@ -1,4 +1,4 @@
-// SMS encoding and segment count, as Twilio counts them (shared/twilio/FACTS.md §7):
+// SMS encoding and segment count, as Twilio counts them (see docs/twilio.md, "SMS segments and encodings"):
 // - GSM-7 if every character is in the basic table or the extension table, otherwise UCS-2 for the whole message.
 // - GSM-7: 160 septets in one segment, 153 per segment when split; extension characters take 2 septets
 //   (ESC + char) and are never split across two segments.

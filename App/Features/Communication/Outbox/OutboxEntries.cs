@@ -1,5 +1,3 @@
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Communication.Outbox;

@@ -1,5 +1,3 @@
-using App.Features.Communication;
-
 namespace App.Features.Communication.Outbox;
 
 public static class OutboxServices

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using static App.Features.Files.Audio.ProbeBytes;
 
 namespace App.Features.Files.Audio;
 
@@ -11,31 +10,19 @@ internal static class AiffProbe
     {
         Span<byte> h = stackalloc byte[12];
         r.Read(0, h);
-        var isAifc = Is(h, 8, "AIFC");
+        var isAifc = ProbeBytes.Is(h, 8, "AIFC");
 
         long? sampleFrames = null;
         double sampleRate = 0;
         long bytesPerFrame = 0;
         long soundBytes = -1;
-        var pos = 12L;
-        Span<byte> chunk = stackalloc byte[8];
         Span<byte> body = stackalloc byte[22];
 
-        while (pos + 8 <= r.Length)
+        foreach (var chunk in r.Chunks(12, bigEndian: true))
         {
-            r.Read(pos, chunk);
-            if (!IsChunkId(chunk[..4]))
+            if (chunk.Id == "COMM")
             {
-                break;
-            }
-
-            var size = BinaryPrimitives.ReadUInt32BigEndian(chunk[4..]);
-            var bodyStart = pos + 8;
-            var available = r.Length - bodyStart;
-
-            if (Is(chunk, 0, "COMM"))
-            {
-                var read = r.Read(bodyStart, body[..(int)Math.Min(size, 22)]);
+                var read = r.Read(chunk.BodyStart, body[..(int)Math.Min(chunk.Size, 22)]);
                 if (read < 18 || (isAifc && read < 22))
                 {
                     return AudioProbeResult.NotAudio("The AIFF file's format (COMM) chunk is too short.");
@@ -68,13 +55,11 @@ internal static class AiffProbe
 
                 bytesPerFrame = channels * ((bits + 7L) / 8);
             }
-            else if (Is(chunk, 0, "SSND"))
+            else if (chunk.Id == "SSND")
             {
                 // The sound data starts with an 8-byte offset/block-size header.
-                soundBytes = Math.Max(0, Math.Min(size, available) - 8);
+                soundBytes = Math.Max(0, Math.Min(chunk.Size, chunk.Available) - 8);
             }
-
-            pos = bodyStart + size + (size & 1);
         }
 
         if (sampleFrames is null)

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Text;
+
 namespace App.Features.Files.Audio;
 
 /// <summary>Byte-level checks shared by the format probes.</summary>
@@ -35,6 +38,9 @@ internal static class ProbeBytes
     }
 }
 
+/// <summary>One chunk of a RIFF (WAV) or IFF (AIFF) file: its four-character id, its declared size, where its body starts and how many bytes follow that.</summary>
+internal readonly record struct Chunk(string Id, uint Size, long BodyStart, long Available);
+
 /// <summary>Random access to the stream through one small buffer, so walking frames costs few reads.</summary>
 internal sealed class ProbeReader(Stream stream)
 {
@@ -63,6 +69,37 @@ internal sealed class ProbeReader(Stream stream)
         var available = (int)Math.Min(wanted, _bufferStart + _bufferLength - offset);
         _buffer.AsSpan((int)(offset - _bufferStart), available).CopyTo(destination);
         return available;
+    }
+
+    /// <summary>
+    /// The chunks from <paramref name="start"/> on (each padded to an even size), while a whole header fits and its id is
+    /// printable. With <paramref name="toleratesMissingPad"/>, a header one byte early is taken too: some WAV writers
+    /// forget the pad byte after an odd-sized chunk.
+    /// </summary>
+    public IEnumerable<Chunk> Chunks(long start, bool bigEndian, bool toleratesMissingPad = false)
+    {
+        var header = new byte[8];
+        var pos = start;
+        while (pos + 8 <= Length)
+        {
+            Read(pos, header);
+            if (!ProbeBytes.IsChunkId(header.AsSpan(0, 4)))
+            {
+                if (toleratesMissingPad && pos > start && pos + 7 <= Length && Read(pos - 1, header) == 8 && ProbeBytes.IsChunkId(header.AsSpan(0, 4)))
+                {
+                    pos--;
+                }
+                else
+                {
+                    yield break;
+                }
+            }
+
+            var size = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4)) : BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+            var bodyStart = pos + 8;
+            yield return new Chunk(Encoding.ASCII.GetString(header, 0, 4), size, bodyStart, Length - bodyStart);
+            pos = bodyStart + size + (size & 1);
+        }
     }
 
     public int ByteAt(long offset)

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using static App.Features.Files.Audio.ProbeBytes;
 
 namespace App.Features.Files.Audio;
 
@@ -12,57 +11,35 @@ internal static class WavProbe
         WaveFormat? format = null;
         long dataStart = -1;
         long dataLength = 0;
-        var pos = 12L;
-        Span<byte> chunk = stackalloc byte[8];
         Span<byte> fmtBody = stackalloc byte[40];
 
-        while (pos + 8 <= r.Length)
+        foreach (var chunk in r.Chunks(12, bigEndian: false, toleratesMissingPad: true))
         {
-            r.Read(pos, chunk);
-            if (!IsChunkId(chunk[..4]))
+            if (chunk.Id == "fmt ")
             {
-                // Some writers forget the pad byte after an odd-sized chunk.
-                if (pos > 12 && pos + 7 <= r.Length && r.Read(pos - 1, chunk) == 8 && IsChunkId(chunk[..4]))
-                {
-                    pos--;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
-            var bodyStart = pos + 8;
-            var available = r.Length - bodyStart;
-
-            if (Is(chunk, 0, "fmt "))
-            {
-                if (size < 16 || available < 16)
+                if (chunk.Size < 16 || chunk.Available < 16)
                 {
                     return AudioProbeResult.NotAudio("The WAV file's format chunk is too short.");
                 }
 
-                var body = fmtBody[..r.Read(bodyStart, fmtBody[..(int)Math.Min(size, 40)])];
+                var body = fmtBody[..r.Read(chunk.BodyStart, fmtBody[..(int)Math.Min(chunk.Size, 40)])];
                 format = WaveFormat.Parse(body);
                 if (format.Error is { } error)
                 {
                     return AudioProbeResult.NotAudio(error);
                 }
             }
-            else if (Is(chunk, 0, "data"))
+            else if (chunk.Id == "data")
             {
-                dataStart = bodyStart;
-                var unbounded = size == 0xFFFFFFFF || size > available
-                    || (size == 0 && available > 0 && !ChunkFollows(r, bodyStart));
-                dataLength = unbounded ? available : size;
+                dataStart = chunk.BodyStart;
+                var unbounded = chunk.Size == 0xFFFFFFFF || chunk.Size > chunk.Available
+                    || (chunk.Size == 0 && chunk.Available > 0 && !ChunkFollows(r, chunk.BodyStart));
+                dataLength = unbounded ? chunk.Available : chunk.Size;
                 if (format is not null || unbounded)
                 {
                     break;
                 }
             }
-
-            pos = bodyStart + size + (size & 1);
         }
 
         if (format is null)
@@ -88,7 +65,7 @@ internal static class WavProbe
     private static bool ChunkFollows(ProbeReader r, long offset)
     {
         Span<byte> id = stackalloc byte[4];
-        return r.Read(offset, id) == 4 && IsChunkId(id);
+        return r.Read(offset, id) == 4 && ProbeBytes.IsChunkId(id);
     }
 
     private sealed record WaveFormat(long BytesPerFrame, long BytesPerSecond, string? Error)

@@ -3,8 +3,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using App.Infrastructure.Database;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Ops.Backups;

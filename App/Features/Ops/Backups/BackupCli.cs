@@ -1,6 +1,4 @@
 using System.Text.Json;
-using App.Infrastructure.Database;
-using App.Infrastructure.Web;
 
 namespace App.Features.Ops.Backups;
 

@@ -1,5 +1,3 @@
-using App.Infrastructure.Database;
-
 namespace App.Features.Ops.Backups;
 
 /// <summary>

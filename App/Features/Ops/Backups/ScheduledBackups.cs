@@ -1,5 +1,4 @@
 using System.Globalization;
-using App.Infrastructure.Database;
 using Microsoft.Extensions.Options;
 
 namespace App.Features.Ops.Backups;

@@ -1,4 +1,4 @@
--- The spec's tables, adjusted by DECISIONS: API keys are stored as a SHA-256 hash plus a display prefix,
+-- The product's tables (see docs/decisions.md, "Security"): API keys are stored as a SHA-256 hash plus a display prefix,
 -- Twilio secrets are encrypted (Data Protection) before they reach this file, TwiML ids are unguessable text.
 -- Timestamps are ISO-8601 UTC text ('2024-01-15T10:30:00.000Z'), so they sort and compare as strings.
 

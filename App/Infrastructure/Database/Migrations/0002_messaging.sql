@@ -1,6 +1,6 @@
 -- Messaging core: the durable outbox, idempotent sends, the per-tenant opt-out list and each row's status history.
 
--- Statuses only move forward; the rank makes "forward" a comparison (FACTS §1.4, §2.4).
+-- Statuses only move forward; the rank makes "forward" a comparison (see docs/twilio.md, "Statuses").
 ALTER TABLE communication_log ADD COLUMN status_rank INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE communication_log ADD COLUMN variables TEXT;
 
