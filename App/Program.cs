@@ -2,6 +2,7 @@ using App.Features.Audit;
 using App.Features.Communication.Outbox;
 using App.Features.Files;
 using App.Features.Sending;
+using App.Features.Spend;
 using App.Features.VoiceMessages;
 using App.Features.Auth;
 using App.Features.Legacy;
@@ -30,6 +31,7 @@ builder.Services
     .AddTenants()
     .AddCommunication(builder.Configuration)
     .AddSending()
+    .AddSpendCaps()
     .AddFiles()
     .AddVoiceMessages()
     .AddLegacyImport()

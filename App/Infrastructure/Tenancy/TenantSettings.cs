@@ -17,6 +17,12 @@ public sealed record TenantSettings
     /// <summary>What an inbound caller hears; a polite default when empty.</summary>
     public string? InboundGreeting { get; init; }
 
+    /// <summary>
+    /// USD this tenant's sends may cost per calendar month (UTC): Twilio's prices, and estimates until they arrive. Set by
+    /// the operator; null means <c>Operator:DefaultMonthlySpendCapUsd</c> applies. See App/Features/Spend.
+    /// </summary>
+    public decimal? MonthlySpendCapUsd { get; init; }
+
     public static TenantSettings Parse(string? json) =>
         string.IsNullOrWhiteSpace(json) ? new TenantSettings() : JsonSerializer.Deserialize<TenantSettings>(json, Json.Options) ?? new TenantSettings();
 
