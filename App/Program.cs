@@ -6,6 +6,7 @@ using App.Features.Spend;
 using App.Features.VoiceMessages;
 using App.Features.Auth;
 using App.Features.Legacy;
+using App.Features.Operator;
 using App.Features.Ops;
 using App.Features.Ops.Backups;
 using App.Features.Tenants;
@@ -32,6 +33,7 @@ builder.Services
     .AddCommunication(builder.Configuration)
     .AddSending()
     .AddSpendCaps()
+    .AddOperatorConsole()
     .AddFiles()
     .AddVoiceMessages()
     .AddLegacyImport()
