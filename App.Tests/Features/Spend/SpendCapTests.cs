@@ -217,3 +217,23 @@ public sealed class DefaultSpendCapTests(DefaultSpendCapAppFactory factory) : IC
         await (await SendAsync()).ShouldBeErrorAsync(409, "SPEND_CAP_REACHED");
     }
 }
+
+/// <summary>An empty default (as an unset environment variable often arrives) means no default cap.</summary>
+public sealed class EmptyDefaultSpendCapAppFactory : AppFactory
+{
+    public EmptyDefaultSpendCapAppFactory() => Settings["Operator:DefaultMonthlySpendCapUsd"] = "";
+}
+
+public sealed class EmptyDefaultSpendCapTests(EmptyDefaultSpendCapAppFactory factory) : IClassFixture<EmptyDefaultSpendCapAppFactory>
+{
+    [Fact]
+    public async Task An_empty_default_cap_is_no_cap()
+    {
+        var tenant = await factory.CreateTenantAsync();
+
+        var body = await (await tenant.Client().PostJsonAsync("/api/communication/sms/send", new { to = "+14155550105", message = "Hi" })).JsonAsync();
+
+        body.GetProperty("success").GetBoolean().ShouldBeTrue(body.ToString());
+        body.TryGetProperty("warnings", out _).ShouldBeFalse();
+    }
+}
