@@ -2,10 +2,12 @@ using App.Features.Audit;
 using App.Features.Communication.Outbox;
 using App.Features.Files;
 using App.Features.Sending;
+using App.Features.Spend;
 using App.Features.VoiceMessages;
 using App.Features.Auth;
 using App.Features.Campaigns;
 using App.Features.Legacy;
+using App.Features.Operator;
 using App.Features.Ops;
 using App.Features.Ops.Backups;
 using App.Features.Tenants;
@@ -30,6 +32,8 @@ builder.Services
     .AddCommunication(builder.Configuration)
     .AddSending()
     .AddCampaigns(builder.Configuration)
+    .AddSpendCaps()
+    .AddOperatorConsole()
     .AddFiles()
     .AddVoiceMessages()
     .AddLegacyImport()

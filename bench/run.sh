@@ -120,8 +120,9 @@ DATA="$WORK/data"
 mkdir -p "$DATA"
 # What App runs with. Serilog at Warning keeps the per-request log line out of the measurement; the override on
 # Serilog.AspNetCore also silences it in builds from before configuration could set the level (see README).
+# Production refuses to start without a master key for the key ring; a throw-away one per run.
 app_env=(
-  App__DataDirectory="$DATA" App__SeedDemoTenant=false ASPNETCORE_ENVIRONMENT=Production
+  App__DataDirectory="$DATA" App__SeedDemoTenant=false ASPNETCORE_ENVIRONMENT=Production App__MasterKey="$(head -c 32 /dev/urandom | base64)"
   Outbox__Enabled=false RateLimits__TenantPermitsPerSecond=1000000 RateLimits__TenantBurst=1000000
   Serilog__MinimumLevel__Default=Warning Serilog__MinimumLevel__Override__Serilog.AspNetCore=Warning
 )
@@ -173,7 +174,7 @@ mem_total="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "- App: $REVISION (Release build, SkipSpaBuild)"
   echo "- dotnet $(dotnet --version), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), sqlite3 CLI $(sqlite3 --version | cut -d' ' -f1) (seeding only)"
   echo "- load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --timeout 10s on the same 2 cores as the server (the load generator competes with it)"
-  echo "- App env: ${app_env[*]}" | sed "s#$WORK#\$WORK#g"
+  echo "- App env: ${app_env[*]}" | sed -e "s#$WORK#\$WORK#g" -e "s#App__MasterKey=[^ ]*#App__MasterKey=(random)#"
   echo "- load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the machine share the cores)"
   echo
 } >"$RESULTS"

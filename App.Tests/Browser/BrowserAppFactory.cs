@@ -7,7 +7,7 @@ namespace App.Tests.Browser;
 /// The real app on a loopback socket with the Twilio simulator, plus a real headless Chromium (Debian's package,
 /// /usr/bin/chromium, or CHROMIUM_PATH) driven by Playwright. Screenshots go to test-results/screenshots.
 /// </summary>
-public sealed class BrowserAppFactory : KestrelAppFactory, IAsyncLifetime
+public class BrowserAppFactory : KestrelAppFactory, IAsyncLifetime
 {
     private IPlaywright? _playwright;
 

@@ -72,7 +72,7 @@ public sealed partial class ReadmeExamplesTests(ReadmeAppFactory factory) : ICla
     public async Task The_tenant_command_lines_work_as_written()
     {
         var lines = Commands().Where(c => c.StartsWith("dotnet run --project App -- tenant ", StringComparison.Ordinal)).ToList();
-        lines.Count.ShouldBe(4);
+        lines.Count.ShouldBe(5);
         var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", "readme-cli-" + Guid.NewGuid().ToString("N"));
         try
         {

@@ -87,6 +87,7 @@ public sealed class OpsTests(AppFactory factory) : IClassFixture<AppFactory>
             var conflict = responses.GetProperty("409").GetProperty("description").GetString()!;
             conflict.ShouldContain("OPTED_OUT");
             conflict.ShouldContain("IDEMPOTENCY_KEY_REUSED");
+            conflict.ShouldContain("SPEND_CAP_REACHED");
             responses.GetProperty("422").GetProperty("description").GetString()!.ShouldContain("TWILIO_NOT_CONFIGURED");
             responses.GetProperty("503").GetProperty("description").GetString()!.ShouldContain("SHUTTING_DOWN");
             responses.GetProperty("400").GetProperty("description").GetString()!.ShouldContain("VALIDATION_ERROR");

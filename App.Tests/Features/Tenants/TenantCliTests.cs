@@ -51,6 +51,11 @@ public sealed class TenantCliTests : IDisposable
         tenants[0].GetProperty("is_active").GetBoolean().ShouldBeFalse();
         list.ShouldNotContain(firstKey);
         list.ShouldNotContain(newKey);
+
+        var (enableExit, enabled, _) = await RunAsync("tenant", "enable", "acme");
+        enableExit.ShouldBe(0);
+        JsonDocument.Parse(enabled).RootElement.GetProperty("is_active").GetBoolean().ShouldBeTrue();
+        (await RunAsync("tenant", "enable", "nobody")).ExitCode.ShouldBe(1);
     }
 
     [Fact]

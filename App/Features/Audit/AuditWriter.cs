@@ -114,7 +114,8 @@ public sealed class AuditWriter(WriteBatcher writes, IConfiguration configuratio
         }
         else if (context.Request.Path.StartsWithSegments("/api/system") && OperatorKeyFilter.IsOperator(context, configuration))
         {
-            actorType = actor = "operator";
+            actorType = OperatorKeyFilter.KeyActor;
+            actor = OperatorKeyFilter.IdentityOf(context)?.Actor ?? OperatorKeyFilter.KeyActor;
             // The provisioning API acts on one tenant: that tenant's trail shows what the vendor did to it.
             tenantId = entityType == "tenant" ? entityId : null;
         }

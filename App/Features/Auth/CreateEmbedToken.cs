@@ -41,13 +41,23 @@ public static class CreateEmbedToken
             "SELECT api_key_prefix FROM tenants WHERE id = @Id AND is_active = 1", new { tenant.Id });
         if (keyPrefix is null) return Api.NotFound("tenant");
 
-        var now = time.GetUtcNow();
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(now.AddMinutes(request?.TtlMinutes ?? options.Value.EmbedDefaultMinutes).ToUnixTimeSeconds());
-        var permissions = AuthClaims.Ordered(request?.Permissions ?? Grantable.ToArray());
-        var token = tokens.Sign(SignedTokens.EmbedKind, new EmbedPayload(
-            SignedTokens.NewId(), tenant.Id, keyPrefix, permissions, now.ToUnixTimeSeconds(), expiresAt.ToUnixTimeSeconds()));
+        var minted = Mint(tokens, urls, time.GetUtcNow(), tenant.Id, keyPrefix, request?.TtlMinutes ?? options.Value.EmbedDefaultMinutes,
+            request?.Permissions ?? Grantable.ToArray());
+        return Api.Ok(minted, "Embed token created; it is shown only now.");
+    }
 
-        var url = urls.For($"/admin/{Uri.EscapeDataString(tenant.Id)}?token={Uri.EscapeDataString(token)}");
-        return Api.Ok(new Response(token, url, expiresAt, permissions), "Embed token created; it is shown only now.");
+    /// <summary>
+    /// A token for <paramref name="tenantId"/> in the name of its current key (<paramref name="keyPrefix"/>), and the admin
+    /// URL that carries it. Also used by the operator console to open a tenant's admin pages.
+    /// </summary>
+    public static Response Mint(SignedTokens tokens, PublicUrls urls, DateTimeOffset now, string tenantId, string keyPrefix, double ttlMinutes,
+        IEnumerable<string> permissions)
+    {
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(now.AddMinutes(ttlMinutes).ToUnixTimeSeconds());
+        var granted = AuthClaims.Ordered(permissions.Where(Grantable.Contains));
+        var token = tokens.Sign(SignedTokens.EmbedKind, new EmbedPayload(
+            SignedTokens.NewId(), tenantId, keyPrefix, granted, now.ToUnixTimeSeconds(), expiresAt.ToUnixTimeSeconds()));
+        var url = urls.For($"/admin/{Uri.EscapeDataString(tenantId)}?token={Uri.EscapeDataString(token)}");
+        return new Response(token, url, expiresAt, granted);
     }
 }

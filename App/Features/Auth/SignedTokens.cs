@@ -7,18 +7,26 @@ namespace App.Features.Auth;
 
 /// <summary>
 /// Compact HMAC-SHA256 tokens: <c>{kind}.{base64url(json payload)}.{base64url(signature)}</c>, signed with a random key
-/// kept in {App:DataDirectory}/keys/tokens.key. The kind ("sbs" session, "sbe" embed) is part of what is signed, so one
-/// kind can never be passed off as the other. The payload is readable but holds nothing secret.
+/// kept in {App:DataDirectory}/keys/tokens.key. The kind ("sbs" session, "sbe" embed, "sbo" operator session) is part of
+/// what is signed, so one kind can never be passed off as another. The payload is readable but holds nothing secret.
 /// </summary>
 public sealed class SignedTokens(DataDirectory dataDirectory)
 {
     public const string SessionKind = "sbs";
     public const string EmbedKind = "sbe";
+    public const string OperatorKind = "sbo";
 
     private readonly byte[] _key = KeyFiles.LoadOrCreate(dataDirectory, "tokens.key");
 
     /// <summary>A new random token id (128 bits, base64url).</summary>
     public static string NewId() => ApiKeys.Base64Url(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// A short value that changes when <paramref name="secret"/> does, keyed with the signing key so that it says nothing
+    /// about the secret to whoever reads a token (a token names the operator key it was issued for this way).
+    /// </summary>
+    public string Fingerprint(string secret) =>
+        ApiKeys.Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("fingerprint:" + secret)))[..16];
 
     public string Sign<T>(string kind, T payload)
     {

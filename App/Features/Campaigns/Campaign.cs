@@ -1,5 +1,6 @@
 using System.Text.Json;
 using App.Features.Sending;
+using App.Features.Spend;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Campaigns;
@@ -57,10 +58,11 @@ public static class Campaign
     /// <param name="Rows">The spreadsheet's rows: total, valid (will be sent), and those the check refused, by reason.</param>
     /// <param name="Progress">Valid rows by where they are: waiting (not handed to the outbox yet), skipped, and by message status.</param>
     /// <param name="NextSendAt">When the next row goes, while some wait: later than now when send_at or quiet hours hold them.</param>
+    /// <param name="HeldBySpendCap">Rows wait because the next one would take the tenant over its monthly spend cap; they go once the cap is raised or the month ends.</param>
     public sealed record View(
         long Id, string Name, string Channel, string? Message, long? VoiceMessageId, string From, DateTimeOffset? SendAt, string State,
         string? FileName, IReadOnlyList<string> Columns, RowCounts Rows, Progress Progress, long SegmentsTotal, decimal? EstimatedCost,
-        string Currency, DateTimeOffset? NextSendAt, bool QuietHoursNow, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
+        string Currency, DateTimeOffset? NextSendAt, bool QuietHoursNow, bool HeldBySpendCap, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
         DateTimeOffset? CompletedAt, DateTimeOffset? CancelledAt);
 
     public sealed record RowCounts(long Total, long Valid, long Problems, IReadOnlyDictionary<string, long> ProblemsByCode);
@@ -78,7 +80,7 @@ public static class Campaign
         public long Skipped { get; init; }
     }
 
-    public static async Task<View> ViewAsync(SqliteConnection connection, Row row, TenantSettings settings, DateTimeOffset now)
+    public static async Task<View> ViewAsync(SqliteConnection connection, Row row, TenantSettings settings, SpendCaps spendCaps, DateTimeOffset now)
     {
         var totals = await connection.QuerySingleAsync<Totals>("""
             SELECT COUNT(*) AS total,
@@ -103,11 +105,19 @@ public static class Campaign
         if (row.State is Draft or Running && totals.Waiting > 0)
             next = QuietHours.NextAllowed(settings, row.SendAt is { } at && at > now ? at : now);
 
+        var heldBySpendCap = false;
+        if (row.State is Draft or Running && totals.Waiting > 0 && spendCaps.CapFor(settings) is { } cap)
+        {
+            var spent = await MonthlySpend.ReadAsync(connection, row.TenantId, MonthlySpend.MonthOf(now), spendCaps.Rates);
+            var segmentsPerRow = totals.Valid > 0 ? (int)Math.Ceiling((double)row.SegmentsTotal / totals.Valid) : 1;
+            heldBySpendCap = Micros.ToUsd(spent + spendCaps.Estimate(row.Channel, segmentsPerRow)) > cap.CapUsd;
+        }
+
         return new View(row.Id, row.Name, row.Channel, row.Message, row.VoiceMessageId, row.FromNumber, row.SendAt, row.State, row.FileName,
             JsonSerializer.Deserialize<string[]>(row.Columns) ?? [],
             new RowCounts(totals.Total, totals.Valid, totals.Total - totals.Valid, problems),
             progress, row.SegmentsTotal, row.EstimatedCost is { } cost ? Math.Round((decimal)cost, 4) : null, "USD",
-            next, QuietHours.IsQuiet(settings, now), row.CreatedAt, row.StartedAt, row.CompletedAt, row.CancelledAt);
+            next, QuietHours.IsQuiet(settings, now), heldBySpendCap, row.CreatedAt, row.StartedAt, row.CompletedAt, row.CancelledAt);
     }
 
     /// <summary>

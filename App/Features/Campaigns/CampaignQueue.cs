@@ -3,6 +3,7 @@ using System.Text.Json;
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
 using App.Features.Sending;
+using App.Features.Spend;
 using App.Features.VoiceMessages;
 using App.Twilio;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public sealed class CampaignQueue(
     WriteBatcher writes,
     TenantDirectory directory,
     OutboxSignal outbox,
+    SpendCaps spendCaps,
     IServiceProvider services,
     TimeProvider time,
     IOptions<CampaignOptions> options,
@@ -90,9 +92,9 @@ public sealed class CampaignQueue(
                 continue;
             }
 
-            // A check that must hold before rows are sent (a spend cap, say) belongs here, before they reach the outbox.
+            var limit = await spendCaps.LimitForAsync(campaign.TenantId, cancellationToken);
             var ready = await PrepareAsync(campaign, rows, cancellationToken);
-            var written = await WriteAsync(campaign, ready, now);
+            var written = await WriteAsync(campaign, ready, limit, now);
             room[campaign.TenantId] = free - written;
             queued += written;
         }
@@ -163,9 +165,10 @@ public sealed class CampaignQueue(
     /// <summary>
     /// One transaction for the rows: the campaign must still be running (a cancel committed first stops it here), a
     /// number that opted out since the check is skipped, and every other row gets its log row, its outbox entry and its
-    /// log_id together.
+    /// log_id together. Under a monthly spend cap only the rows whose estimates still fit are written, in order; the
+    /// rest wait (the campaign shows held_by_spend_cap) until the cap is raised or the month ends.
     /// </summary>
-    private async Task<int> WriteAsync(Running campaign, List<Ready> ready, DateTimeOffset dueAt)
+    private async Task<int> WriteAsync(Running campaign, List<Ready> ready, SpendLimit? limit, DateTimeOffset dueAt)
     {
         try
         {
@@ -174,9 +177,19 @@ public sealed class CampaignQueue(
                 var state = await connection.ExecuteScalarAsync<string?>("SELECT state FROM campaigns WHERE id = @Id", new { campaign.Id }, transaction);
                 if (state != Campaign.Running) return 0;
 
+                var roomMicros = long.MaxValue;
+                if (limit?.Check(connection, transaction, 0) is { } spend) roomMicros = Micros.From(spend.CapUsd - spend.SpentUsd);
+
                 var queued = 0;
                 foreach (var row in ready)
                 {
+                    if (row.Log.Status == Statuses.Queued)
+                    {
+                        var estimate = spendCaps.Estimate(row.Log.Channel, row.Log.Segments);
+                        if (estimate > roomMicros) break;
+                        roomMicros -= estimate;
+                    }
+
                     if (await OptOutList.ContainsAsync(connection, campaign.TenantId, row.Log.To, transaction))
                     {
                         PreparedStatements.Execute(connection, transaction,

@@ -1,5 +1,6 @@
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
+using App.Features.Spend;
 
 namespace App.Features.Campaigns;
 
@@ -13,7 +14,7 @@ public static class CancelCampaign
 {
     public sealed record Cancelled(Campaign.View Campaign, long Withdrawn);
 
-    public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory, TimeProvider time,
+    public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory, SpendCaps spendCaps, TimeProvider time,
         HttpContext http, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -57,7 +58,7 @@ public static class CancelCampaign
         }
 
         var settings = await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings();
-        var view = await Campaign.ViewAsync(connection, (await Campaign.FindAsync(connection, tenant.Id, id))!, settings, time.GetUtcNow());
+        var view = await Campaign.ViewAsync(connection, (await Campaign.FindAsync(connection, tenant.Id, id))!, settings, spendCaps, time.GetUtcNow());
         return Api.Ok(new Cancelled(view, withdrawn),
             $"Campaign cancelled: {view.Progress.Waiting + withdrawn:N0} rows will not be sent; {view.Progress.Queued - withdrawn:N0} had gone out already.");
     }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using App.Features.Spend;
 
 namespace App.Features.Campaigns;
 
@@ -44,7 +45,7 @@ public static class CreateCampaign
     }
 
     public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory,
-        TwilioAccounts accounts, CampaignPrices prices, DataDirectory data, TimeProvider time, IOptions<CampaignOptions> options,
+        TwilioAccounts accounts, CampaignPrices prices, DataDirectory data, SpendCaps spendCaps, TimeProvider time, IOptions<CampaignOptions> options,
         IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested) return ShuttingDown(http);
@@ -99,7 +100,7 @@ public static class CreateCampaign
             }
 
             var settings = await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings();
-            return await CheckAndStoreAsync(http, tenant, db, writes, settings, prices, limits, time, tempPath, form.FileName, fields, template!,
+            return await CheckAndStoreAsync(http, tenant, db, writes, settings, prices, spendCaps, limits, time, tempPath, form.FileName, fields, template!,
                 account!.FromNumber!, ct);
         }
         catch (WriteBatcher.StoppedException)
@@ -113,7 +114,7 @@ public static class CreateCampaign
     }
 
     private static async Task<IResult> CheckAndStoreAsync(HttpContext http, CurrentTenant tenant, Db db, WriteBatcher writes, TenantSettings settings,
-        CampaignPrices prices, CampaignOptions limits, TimeProvider time, string path, string? fileName, Fields fields, string template,
+        CampaignPrices prices, SpendCaps spendCaps, CampaignOptions limits, TimeProvider time, string path, string? fileName, Fields fields, string template,
         string fromNumber, CancellationToken ct)
     {
         CampaignCsv csv;
@@ -200,7 +201,7 @@ public static class CreateCampaign
 
             await using var reading = await db.OpenAsync(ct);
             var stored = (await Campaign.FindAsync(reading, tenant.Id, campaignId))!;
-            var view = await Campaign.ViewAsync(reading, stored, settings, time.GetUtcNow());
+            var view = await Campaign.ViewAsync(reading, stored, settings, spendCaps, time.GetUtcNow());
             var message = valid == rows
                 ? $"{rows:N0} rows checked, all of them can be sent. Nothing is sent until the campaign is started."
                 : $"{rows:N0} rows checked: {valid:N0} can be sent, {rows - valid:N0} {(rows - valid == 1 ? "has" : "have")} a problem and will be left out. Nothing is sent until the campaign is started.";

@@ -1,4 +1,5 @@
 using App.Twilio;
+using App.Features.Spend;
 
 namespace App.Features.Campaigns;
 
@@ -10,7 +11,7 @@ namespace App.Features.Campaigns;
 public static class StartCampaign
 {
     public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory,
-        TwilioAccounts accounts, CampaignSignal signal, TimeProvider time, IHostApplicationLifetime lifetime, HttpContext http, CancellationToken ct)
+        TwilioAccounts accounts, CampaignSignal signal, SpendCaps spendCaps, TimeProvider time, IHostApplicationLifetime lifetime, HttpContext http, CancellationToken ct)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested) return CreateCampaign.ShuttingDown(http);
         await using var connection = await db.OpenAsync(ct);
@@ -44,7 +45,7 @@ public static class StartCampaign
         }
 
         var settings = await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings();
-        var view = await Campaign.ViewAsync(connection, (await Campaign.FindAsync(connection, tenant.Id, id))!, settings, time.GetUtcNow());
+        var view = await Campaign.ViewAsync(connection, (await Campaign.FindAsync(connection, tenant.Id, id))!, settings, spendCaps, time.GetUtcNow());
         var message = !started ? $"The campaign is already {view.State}; nothing was queued twice."
             : view.NextSendAt is { } next && next > time.GetUtcNow().AddSeconds(5)
                 ? $"Campaign started; its first rows go at {Sending.SendTime.Describe(next)} ({(view.QuietHoursNow ? "quiet hours" : "send_at")})."

@@ -3,6 +3,7 @@ using System.Globalization;
 using App.Features.Audit;
 using App.Features.Communication;
 using App.Features.Communication.Outbox;
+using App.Features.Spend;
 using App.Infrastructure.Phone;
 using FluentValidation;
 using Microsoft.Data.Sqlite;
@@ -91,15 +92,18 @@ public sealed class PendingSend
         SendTime.PlanFor(_services.Time.GetUtcNow(), sendAt, Settings, overrideQuietHours);
 
     /// <summary>
-    /// Writes the send as one unit of the write batch: the opt-out check, <paramref name="writeFirst"/> (a call's
-    /// TwiML document), the log row with its first status event, the outbox entry due at <paramref name="dueAt"/>,
-    /// the stored answer for its Idempotency-Key and its audit row. Then wakes the outbox and answers 200. When a
-    /// concurrent request with the same key committed first, this one is rolled back and the first answer returned.
+    /// Writes the send as one unit of the write batch: the opt-out check, the spend cap check, <paramref name="writeFirst"/>
+    /// (a call's TwiML document), the log row with its first status event, the outbox entry due at <paramref name="dueAt"/>,
+    /// the stored answer for its Idempotency-Key (with a warning near the spend cap) and its audit row. Then wakes the
+    /// outbox and answers 200. When a concurrent request with the same key committed first, this one is rolled back and
+    /// the first answer returned.
     /// </summary>
     public async Task<IResult> CommitAsync<T>(CommunicationLog.NewRow row, DateTimeOffset dueAt, Func<long, Envelope<T>> answer,
         Func<SqliteConnection, SqliteTransaction, Task>? writeFirst = null)
     {
         var auditRow = _services.Audit.SuccessRow(_http);
+        var spendLimit = await _services.SpendCaps.LimitForAsync(Tenant.Id, CancellationToken.None);
+        var estimate = _services.SpendCaps.Estimate(row.Channel, row.Segments);
         try
         {
             // Not cancellable: once queued, the send is either committed or refused, whatever the client does meanwhile.
@@ -108,6 +112,9 @@ public sealed class PendingSend
                 // Checked as the row is written, so a STOP that arrives meanwhile is never missed.
                 if (await OptOutList.ContainsAsync(connection, Tenant.Id, To, transaction))
                     return (OptedOut(), null);
+                // Likewise the spend: the writer has counted every send accepted before this one.
+                var spend = spendLimit?.Check(connection, transaction, estimate);
+                if (spend is { WouldExceed: true }) return (spend.Refusal(), null);
 
                 if (writeFirst is not null) await writeFirst(connection, transaction);
                 var logId = (await CommunicationLog.InsertAsync(connection, transaction, row, "api"))!.Value;
@@ -115,6 +122,7 @@ public sealed class PendingSend
                     row.Channel == "sms" ? row.Content : null);
 
                 var envelope = answer(logId);
+                if (spend?.Warning() is { } nearCap) envelope = envelope with { Warnings = [nearCap] };
                 if (IdempotencyKey is not null
                     && !await Idempotency.TrySaveAsync(connection, transaction, Tenant.Id, IdempotencyKey, Endpoint, RequestHash, StatusCodes.Status200OK, envelope))
                     throw new IdempotencyKeyTakenException();
@@ -160,7 +168,7 @@ public sealed class PendingSend
 
 /// <summary>What the send endpoints stand on, in one parameter.</summary>
 public sealed record SendingServices(Db Db, WriteBatcher Writes, AuditWriter Audit, TenantDirectory Directory, TwilioAccounts Accounts,
-    OutboxSignal Outbox, IHostApplicationLifetime Lifetime, TimeProvider Time);
+    OutboxSignal Outbox, IHostApplicationLifetime Lifetime, TimeProvider Time, SpendCaps SpendCaps);
 
 public static class SendTime
 {

@@ -37,6 +37,8 @@ internal static class SendEndpointConventions
         .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, "a field is missing or invalid (details name each one), or a variable has no value")
         .Refuses(StatusCodes.Status409Conflict, ErrorCodes.OptedOut, "the recipient replied STOP; nothing was sent")
         .Refuses(StatusCodes.Status409Conflict, ErrorCodes.IdempotencyKeyReused, "this Idempotency-Key was used for a different request")
+        .Refuses(StatusCodes.Status409Conflict, ErrorCodes.SpendCapReached,
+            "this send would take the tenant's spend this month over its monthly spend cap (details: cap_usd, spent_usd, send_estimate_usd); nothing was sent")
         .Refuses(StatusCodes.Status422UnprocessableEntity, ErrorCodes.TwilioNotConfigured, "the tenant has no Twilio credentials or sending number")
         .Refuses(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ShuttingDown, "the server is restarting; retry with the same Idempotency-Key");
 }

@@ -37,9 +37,12 @@ public static class GetUsage
         GROUP BY 1, 2, 3
         """;
 
-    public static async Task<IResult> Handle(DateOnly? from, DateOnly? to, CurrentTenant tenant, Db db, TenantDirectory directory, CancellationToken ct)
+    public static async Task<IResult> Handle(DateOnly? from, DateOnly? to, CurrentTenant tenant, Db db, TenantDirectory directory, CancellationToken ct) =>
+        await ReadAsync(db, tenant.Id, await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings(), from, to, ct);
+
+    /// <summary>The usage answer for any tenant (the tenant's own endpoint, the operator's tenant page), or a 400 for a bad range.</summary>
+    public static async Task<IResult> ReadAsync(Db db, string tenantId, TenantSettings settings, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
-        var settings = await directory.SettingsAsync(tenant.Id, ct) ?? new TenantSettings();
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(settings.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
@@ -51,7 +54,7 @@ public static class GetUsage
         await using var connection = await db.OpenAsync(ct);
         var buckets = await connection.QueryAsync<HourBucket>(Sql, new
         {
-            tenantId = tenant.Id,
+            tenantId,
             fromUtc = Db.Timestamp(StartOfLocalDay(firstDay, zone)),
             toUtc = Db.Timestamp(StartOfLocalDay(lastDay.AddDays(1), zone)),
         });

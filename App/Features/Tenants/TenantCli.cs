@@ -5,7 +5,7 @@ namespace App.Features.Tenants;
 /// <summary>
 /// The vendor's command line: <c>dotnet run --project App -- tenant create --name "Acme Dental" [--id acme]</c>
 /// prints exactly one JSON object <c>{"id","name","api_key"}</c> on stdout (the only time the key is shown);
-/// <c>tenant list</c>, <c>tenant rotate-key ID</c> and <c>tenant disable ID</c> likewise print JSON. Errors go to
+/// <c>tenant list</c>, <c>tenant rotate-key ID</c>, <c>tenant disable ID</c> and <c>tenant enable ID</c> likewise print JSON. Errors go to
 /// stderr with exit code 1 (2 for usage errors).
 /// </summary>
 public static class TenantCli
@@ -16,6 +16,7 @@ public static class TenantCli
           tenant list                           list tenants (never their keys)
           tenant rotate-key ID                  replace the tenant's API key; prints {"id","name","api_key"}
           tenant disable ID                     disable the tenant (its key stops working)
+          tenant enable ID                      enable it again (its current key works again)
         """;
 
     public static bool Handles(string[] args) => args.Length > 0 && args[0] == "tenant";
@@ -32,6 +33,7 @@ public static class TenantCli
                 "list" => await provisioning.ListAsync(),
                 "rotate-key" when args.Length == 3 => await provisioning.RotateKeyAsync(args[2]) ?? throw NotFound(args[2]),
                 "disable" when args.Length == 3 => await provisioning.DisableAsync(args[2]) ?? throw NotFound(args[2]),
+                "enable" when args.Length == 3 => await provisioning.UpdateAsync(args[2], name: null, isActive: true) ?? throw NotFound(args[2]),
                 _ => null,
             };
             if (output is null)

@@ -23,6 +23,12 @@ public sealed record TenantSettings
     /// </summary>
     public IReadOnlyList<QuietWindow> QuietHours { get; init; } = [];
 
+    /// <summary>
+    /// USD this tenant's sends may cost per calendar month (UTC): Twilio's prices, and estimates until they arrive. Set by
+    /// the operator; null means <c>Operator:DefaultMonthlySpendCapUsd</c> applies. See App/Features/Spend.
+    /// </summary>
+    public decimal? MonthlySpendCapUsd { get; init; }
+
     public static TenantSettings Parse(string? json) =>
         string.IsNullOrWhiteSpace(json) ? new TenantSettings() : JsonSerializer.Deserialize<TenantSettings>(json, Json.Options) ?? new TenantSettings();
 

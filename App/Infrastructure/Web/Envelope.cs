@@ -7,7 +7,14 @@ public sealed record Envelope<T>(bool Success, T Data, string? Message, DateTime
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Pagination? Pagination { get; init; }
+
+    /// <summary>Present only when the request succeeded but something needs attention (e.g. a spend cap nearly reached).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ApiWarning>? Warnings { get; init; }
 }
+
+/// <summary>Something a successful answer wants the caller to know, shaped like <see cref="ApiError"/>.</summary>
+public sealed record ApiWarning(string Code, string Message, object? Details);
 
 public sealed record ErrorEnvelope(bool Success, ApiError Error, DateTimeOffset Timestamp);
 
@@ -93,6 +100,7 @@ public static class ErrorCodes
     public const string OptedOut = "OPTED_OUT";
     public const string TwilioNotConfigured = "TWILIO_NOT_CONFIGURED";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string SpendCapReached = "SPEND_CAP_REACHED";
 }
 
 /// <summary>

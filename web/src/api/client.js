@@ -132,7 +132,7 @@ function parseJson(text) {
  * @param {boolean}[options.quietForbidden] do not toast a 403 (the caller falls back on its own)
  * @param {'json'|'blob'} [options.responseType='json']
  * @param {AbortSignal} [options.signal]
- * @returns {Promise<{data:any, pagination?:object, message?:string}|{blob:Blob, filename:string|null}>}
+ * @returns {Promise<{data:any, pagination?:object, message?:string, warnings:Array<{code,message,details}>}|{blob:Blob, filename:string|null}>}
  */
 export async function request(method, path, options = {}) {
   const { query, body, headers = {}, auth = true, responseType = 'json', signal } = options
@@ -180,7 +180,7 @@ export async function request(method, path, options = {}) {
   if (typeof payload !== 'object' || !('success' in payload)) {
     throw new ApiError({ status: response.status, code: 'BAD_RESPONSE', message: 'The server sent an unexpected answer.' })
   }
-  return { data: payload.data ?? null, pagination: payload.pagination, message: payload.message }
+  return { data: payload.data ?? null, pagination: payload.pagination, message: payload.message, warnings: payload.warnings ?? [] }
 }
 
 export function filenameFromDisposition(header) {

@@ -1,5 +1,5 @@
 // An API failure in words a receptionist can act on.
-import { formatBytes } from './format'
+import { formatBytes, formatMoney } from './format'
 
 /**
  * @param {any} error  an ApiError (or any Error)
@@ -19,6 +19,10 @@ export function describeError(error, fallback = 'Something went wrong') {
       return 'Too many requests in a short time. Wait a moment and try again.'
     case 'OPTED_OUT':
       return serverMessage || 'This number has opted out (replied STOP). They must text START to receive messages again.'
+    case 'SPEND_CAP_REACHED':
+      return details.cap_usd !== undefined
+        ? `This month’s spending limit of ${formatMoney(details.cap_usd)} is reached, so nothing was sent. Ask your provider to raise it.`
+        : serverMessage || 'This month’s spending limit is reached, so nothing was sent.'
     case 'DUPLICATE':
       return serverMessage || 'This was already done (duplicate request).'
     case 'PAYLOAD_TOO_LARGE':

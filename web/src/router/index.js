@@ -60,12 +60,28 @@ export const routes = [
       },
     ],
   },
+  {
+    // The vendor's console: its own sign-in (the operator key, exchanged for a session), outside the tenant guard.
+    // The server serves /operator only when an operator key is configured.
+    path: '/operator',
+    component: () => import('@/views/operator/OperatorLayout.vue'),
+    meta: { operator: true, title: 'Operator console' },
+    children: [
+      { path: '', name: 'operator', component: () => import('@/views/operator/OperatorOverviewView.vue'), meta: { title: 'Tenants · Operator' } },
+      {
+        path: 'tenants/:tenantId',
+        name: 'operator-tenant',
+        component: () => import('@/views/operator/OperatorTenantView.vue'),
+        meta: { title: 'Tenant · Operator' },
+      },
+    ],
+  },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { public: true, title: 'Not found' } },
 ]
 
 /** Pages of the admin area need a credential for the tenant of the path; without one, the sign-in page. */
 export function authGuard(to) {
-  if (to.meta.public) return true
+  if (to.meta.public || to.meta.operator) return true
   const auth = useAuthStore()
   auth.selectTenant(String(to.params.tenantId))
   if (to.name === 'login') {

@@ -127,4 +127,31 @@ describe('SmsComposer', () => {
     expect(document.activeElement).toBe(w.get('[data-testid="sms-to"]').element) // focus goes to the first problem
     w.unmount()
   })
+  it('passes on a spend cap warning after sending, and says plainly when the cap stops a send', async () => {
+    const warning = { code: 'SPEND_CAP_NEAR', message: 'This tenant has used 85 % of its monthly spend cap ($85.00 of $100.00 in 2026-12).', details: {} }
+    stubFetch({ 'POST /api/communication/sms/send': ok({ id: 7, status: 'queued', to: '+15551230000' }, { warnings: [warning] }) })
+    const w = mountComposer()
+    await w.get('[data-testid="sms-to"]').setValue('+15551230000')
+    await w.get('[data-testid="sms-message"]').setValue('Hello')
+    await w.get('form').trigger('submit')
+    await flush()
+    await flush()
+    const toasts = useToastStore().toasts
+    expect(toasts.map((t) => t.kind)).toEqual(['success', 'info'])
+    expect(toasts[1].message).toContain('85 %')
+
+    stubFetch({
+      'POST /api/communication/sms/send': fail(409, 'SPEND_CAP_REACHED', 'The cap is reached.', { cap_usd: 100, spent_usd: 100, send_estimate_usd: 0.0079 }),
+    })
+    await w.get('[data-testid="sms-to"]').setValue('+15551230000')
+    await w.get('[data-testid="sms-message"]').setValue('Hello again')
+    await w.get('form').trigger('submit')
+    await flush()
+    await flush()
+    const refused = useToastStore().toasts.at(-1)
+    expect(refused.kind).toBe('error')
+    expect(refused.message).toContain('limit of $100.00 is reached')
+    expect(refused.message).toContain('nothing was sent')
+    w.unmount()
+  })
 })
