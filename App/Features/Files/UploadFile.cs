@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using App.Features.Files.Audio;
 using App.Infrastructure.Phone;
+using App.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -200,7 +201,7 @@ public static class UploadFile
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using var output = new FileStream(tempPath, FileStorage.NewPrivateFile(FileOptions.Asynchronous));
+            await using var output = new FileStream(tempPath, PrivateFiles.CreateNew(FileOptions.Asynchronous));
             long total = 0;
             int read;
             while ((read = await source.ReadAsync(buffer, ct)) > 0)
