@@ -53,7 +53,7 @@ public static class CancelCampaign
             }
             catch (WriteBatcher.StoppedException)
             {
-                return CreateCampaign.ShuttingDown(http);
+                return Campaign.ShuttingDown(http);
             }
         }
 
