@@ -12,7 +12,8 @@ namespace App.Features.Communication.Outbox;
 /// created → the log row gets Twilio's SID and status; a safe failure (429, connection refused before sending) →
 /// retried later with back-off, up to Outbox:MaxAttempts; a permanent refusal → the row is failed with Twilio's code
 /// and message; an uncertain outcome (timeout, 5xx, a worker that died mid-send) → nothing is resent until Twilio's
-/// own list has been searched for the message or call (see docs/twilio.md, "Errors and what is safe to retry").
+/// own list has been searched for the message or call (<see cref="OutboxReconciliation"/>; see docs/twilio.md, "Errors and
+/// what is safe to retry").
 /// </summary>
 public sealed class OutboxSender(
     Db db,
@@ -23,7 +24,7 @@ public sealed class OutboxSender(
     IOptions<OutboxOptions> options,
     ILogger<OutboxSender> logger)
 {
-    private sealed class LogRow
+    internal sealed class LogRow
     {
         public long Id { get; init; }
         public string TenantId { get; init; } = "";
@@ -37,7 +38,7 @@ public sealed class OutboxSender(
         public DateTimeOffset? SendAt { get; init; }
     }
 
-    private sealed record Created(string Sid, string? Status, int? Segments);
+    internal sealed record Created(string Sid, string? Status, int? Segments);
 
     public async Task SendAsync(OutboxEntries.Entry entry, CancellationToken cancellationToken)
     {
@@ -81,7 +82,7 @@ public sealed class OutboxSender(
             Created? existing;
             try
             {
-                existing = await FindExistingAsync(connection, credentials, row, entry, cancellationToken);
+                existing = await OutboxReconciliation.FindExistingAsync(twilio, connection, credentials, row, entry, logger, cancellationToken);
             }
             catch (TwilioException error)
             {
@@ -189,61 +190,6 @@ public sealed class OutboxSender(
             StatusCallbackMethod = global::Twilio.Http.HttpMethod.Post,
         }, cancellationToken);
         return new Created(call.Sid, call.Status?.ToString(), null);
-    }
-
-    /// <summary>
-    /// Searches Twilio for a message or call this entry may already have created: same To and From (and body, for an
-    /// SMS), created after the entry, and not already another row's. Twins never reach Twilio at the same time (see
-    /// <see cref="OutboxEntries.ClaimDueAsync"/>), so such a message is this entry's own. Should two be found anyway
-    /// (a crash left two twins uncertain, or other software sent the same text on this account), the oldest is taken:
-    /// the safe choice is never to send the same message twice, and the other twin reconciles in turn.
-    /// </summary>
-    private async Task<Created?> FindExistingAsync(SqliteConnection connection, TwilioCredentials credentials, LogRow row, OutboxEntries.Entry entry,
-        CancellationToken cancellationToken)
-    {
-        var since = entry.CreatedAt.AddMinutes(-2);
-        // Twilio filters by whole GMT days: from the day before, to be safe around midnight.
-        var day = since.UtcDateTime.Date.AddDays(-1);
-        List<Created> candidates;
-        if (row.NetworkType == "sms")
-        {
-            var messages = await twilio.ListMessagesAsync(credentials, new ReadMessageOptions
-            {
-                To = new PhoneNumber(row.ToNumber),
-                From = new PhoneNumber(row.FromNumber),
-                DateSentAfter = day,
-                PageSize = 1000,
-            }, cancellationToken: cancellationToken);
-            candidates = messages.Items
-                .Where(m => m.Body == row.MessageContent && (TwilioRest.Utc(m.DateCreated) ?? DateTimeOffset.MaxValue) >= since)
-                .OrderBy(m => TwilioRest.Utc(m.DateCreated))
-                .Select(m => new Created(m.Sid, m.Status?.ToString(), null))
-                .ToList();
-        }
-        else
-        {
-            var calls = await twilio.ListCallsAsync(credentials, new ReadCallOptions
-            {
-                To = new PhoneNumber(row.ToNumber),
-                From = new PhoneNumber(row.FromNumber),
-                StartTimeAfter = day,
-                PageSize = 1000,
-            }, cancellationToken: cancellationToken);
-            candidates = calls.Items
-                .Where(c => (TwilioRest.Utc(c.DateCreated) ?? DateTimeOffset.MaxValue) >= since)
-                .OrderBy(c => TwilioRest.Utc(c.DateCreated))
-                .Select(c => new Created(c.Sid, c.Status?.ToString(), null))
-                .ToList();
-        }
-
-        if (candidates.Count == 0) return null;
-        var owned = (await connection.QueryAsync<string>(
-            "SELECT twilio_sid FROM communication_log WHERE tenant_id = @TenantId AND twilio_sid IN @Sids AND id <> @Id",
-            new { row.TenantId, Sids = candidates.Select(c => c.Sid), row.Id })).ToHashSet(StringComparer.Ordinal);
-        var unowned = candidates.Where(c => !owned.Contains(c.Sid)).ToList();
-        if (unowned.Count > 1)
-            logger.LogWarning("Outbox entry {EntryId}: {Count} messages at Twilio match and none is claimed; taking the oldest", entry.Id, unowned.Count);
-        return unowned.FirstOrDefault();
     }
 
     /// <summary>
