@@ -1,4 +1,5 @@
 using System.Text.Json;
+using App.Features.Communication;
 using App.Features.Spend;
 using App.Features.VoiceMessages;
 using App.Twilio;
@@ -94,7 +95,7 @@ public static class CreateCampaign
 
             HashSet<string> optedOut;
             await using (var connection = await db.OpenAsync(ct))
-                optedOut = (await connection.QueryAsync<string>("SELECT phone_number FROM opt_outs WHERE tenant_id = @Id", new { tenant.Id })).ToHashSet(StringComparer.Ordinal);
+                optedOut = await OptOutList.NumbersAsync(connection, tenant.Id);
 
             var campaignId = await writes.WriteAsync((connection, transaction) => connection.ExecuteScalarAsync<long>("""
                 INSERT INTO campaigns (tenant_id, name, channel, message, voice_message_id, from_number, send_at, file_name, separator, columns, created_by)
