@@ -24,19 +24,14 @@ public sealed class OutboxSender(
     IOptions<OutboxOptions> options,
     ILogger<OutboxSender> logger)
 {
-    internal sealed class LogRow
+    /// <summary>The log row an entry sends: the row as the history shows it, with its tenant and, for a call, its TwiML document.</summary>
+    internal sealed class LogRow : HistoryItem
     {
-        public long Id { get; init; }
         public string TenantId { get; init; } = "";
-        public string NetworkType { get; init; } = "";
-        public string ToNumber { get; init; } = "";
-        public string FromNumber { get; init; } = "";
-        public string? MessageContent { get; init; }
         public string? XmlFilename { get; init; }
-        public string? TwilioSid { get; init; }
-        public DateTimeOffset CreatedAt { get; init; }
-        public DateTimeOffset? SendAt { get; init; }
     }
+
+    private const string LogRowSql = $"SELECT {HistoryItem.Columns}, tenant_id, xml_filename FROM communication_log WHERE id = @LogId";
 
     internal sealed record Created(string Sid, string? Status, int? Segments);
 
@@ -44,10 +39,7 @@ public sealed class OutboxSender(
     {
         var settings = options.Value;
         await using var connection = await db.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<LogRow>("""
-            SELECT id, tenant_id, network_type, to_number, from_number, message_content, xml_filename, twilio_sid, created_at, send_at
-            FROM communication_log WHERE id = @LogId
-            """, new { entry.LogId });
+        var row = await connection.QuerySingleOrDefaultAsync<LogRow>(LogRowSql, new { entry.LogId });
         if (row is null)
         {
             await OutboxEntries.SettleAsync(connection, entry.Id, "failed", "The log row no longer exists.");
@@ -237,8 +229,7 @@ public sealed class OutboxSender(
         var reason = $"Internal error while sending ({error.GetType().Name}: {TenantTwilioClient.Truncate(error.Message)})";
         if (entry.Attempts >= settings.MaxAttempts)
         {
-            var row = await connection.QuerySingleOrDefaultAsync<LogRow>(
-                "SELECT id, tenant_id, network_type, to_number, from_number FROM communication_log WHERE id = @LogId", new { entry.LogId });
+            var row = await connection.QuerySingleOrDefaultAsync<LogRow>(LogRowSql, new { entry.LogId });
             var message = $"{reason}, {entry.Attempts} times; it was not confirmed by Twilio.";
             if (row is null) await OutboxEntries.SettleAsync(connection, entry.Id, "failed", message);
             else await FailAsync(connection, entry, row, null, message);
