@@ -6,17 +6,16 @@ using Microsoft.Data.Sqlite;
 
 namespace App.Features.Campaigns;
 
-/// <summary>A campaign as stored, as the API shows it, and the counts that show its progress.</summary>
+/// <summary>
+/// A campaign as stored, as the API shows it, and the counts that show its progress. A new campaign is "checking"
+/// (invisible: its rows are being stored) until it becomes a draft; then running, completed or cancelled.
+/// </summary>
 public static class Campaign
 {
-    public const string Checking = "checking";
     public const string Draft = "draft";
     public const string Running = "running";
     public const string Completed = "completed";
     public const string Cancelled = "cancelled";
-
-    public const string NotFoundCode = "CAMPAIGN_NOT_FOUND";
-    public const string StateConflict = "CAMPAIGN_STATE_CONFLICT";
 
     public sealed class Row
     {
@@ -54,7 +53,7 @@ public static class Campaign
             $"SELECT {Columns} FROM campaigns WHERE id = @id AND tenant_id = @tenantId AND state <> 'checking'", new { id, tenantId }, transaction);
 
     public static IResult NotFound() =>
-        Api.Error(StatusCodes.Status404NotFound, NotFoundCode, "No campaign of this tenant has this id.");
+        Api.Error(StatusCodes.Status404NotFound, ErrorCodes.CampaignNotFound, "No campaign of this tenant has this id.");
 
     /// <summary>
     /// A campaign sends only what a single send may: a call needs the send_voice permission, and the tenant its Twilio

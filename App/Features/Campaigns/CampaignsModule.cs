@@ -9,7 +9,7 @@ public sealed class CampaignsModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var group = app.MapTenantApi("/api/campaigns", "Campaigns").RequirePermission(Permissions.SendSms);
-        var campaign = group.MapGroup("/{id:long}").Refuses(StatusCodes.Status404NotFound, Campaign.NotFoundCode, "no campaign of this tenant has this id");
+        var campaign = group.MapGroup("/{id:long}").Refuses(StatusCodes.Status404NotFound, ErrorCodes.CampaignNotFound, "no campaign of this tenant has this id");
 
         group.MapPost("", CreateCampaign.Handle).Returns<CreateCampaign.Created>(StatusCodes.Status201Created)
             .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError,
@@ -31,16 +31,16 @@ public sealed class CampaignsModule : ICarterModule
 
         campaign.MapPost("/start", StartCampaign.Handle).Returns<Campaign.View>()
             .RefusesUnlessItMaySend()
-            .Refuses(StatusCodes.Status409Conflict, Campaign.StateConflict, "the campaign was cancelled")
+            .Refuses(StatusCodes.Status409Conflict, ErrorCodes.CampaignStateConflict, "the campaign was cancelled")
             .RefusesWhileShuttingDown()
             .WithSummary("Start sending the valid rows (each exactly once) at the tenant's pace, after send_at and outside quiet hours. " +
                          "Starting a running or completed campaign again changes nothing.");
         campaign.MapPost("/cancel", CancelCampaign.Handle).Returns<CancelCampaign.Cancelled>()
-            .Refuses(StatusCodes.Status409Conflict, Campaign.StateConflict, "every row was sent already")
+            .Refuses(StatusCodes.Status409Conflict, ErrorCodes.CampaignStateConflict, "every row was sent already")
             .RefusesWhileShuttingDown()
             .WithSummary("Stop the campaign: what has not gone out is not sent; a send already on its way to Twilio finishes.");
         campaign.MapDelete("", DeleteCampaign.Handle).Returns<DeleteCampaign.Deleted>()
-            .Refuses(StatusCodes.Status409Conflict, Campaign.StateConflict, "the campaign is not a draft (it was started)")
+            .Refuses(StatusCodes.Status409Conflict, ErrorCodes.CampaignStateConflict, "the campaign is not a draft (it was started)")
             .WithSummary("Delete a draft, e.g. before uploading the fixed spreadsheet again.");
     }
 }

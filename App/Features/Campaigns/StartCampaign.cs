@@ -18,7 +18,7 @@ public static class StartCampaign
         var campaign = await Campaign.FindAsync(connection, tenant.Id, id);
         if (campaign is null) return Campaign.NotFound();
         if (campaign.State == Campaign.Cancelled)
-            return Api.Error(StatusCodes.Status409Conflict, Campaign.StateConflict, "The campaign was cancelled; upload the spreadsheet again to send it.");
+            return Api.Error(StatusCodes.Status409Conflict, ErrorCodes.CampaignStateConflict, "The campaign was cancelled; upload the spreadsheet again to send it.");
         if ((await Campaign.CheckSenderAsync(tenant, campaign.Channel, accounts, ct)).Refusal is { } cannotSend) return cannotSend;
 
         var started = false;

@@ -16,7 +16,6 @@ namespace App.Features.Files;
 public static class UploadFile
 {
     public const int MaxDescriptionLength = 1000;
-    public const string QuotaExceeded = "QUOTA_EXCEEDED";
 
     private const string QuotaSql = "SELECT COALESCE(SUM(file_size), 0) FROM voice_files WHERE tenant_id = @tenantId";
 
@@ -75,7 +74,7 @@ public static class UploadFile
             if (used + upload.FileSize > quota)
             {
                 var remaining = Math.Max(0, quota - used);
-                return Api.Error(StatusCodes.Status409Conflict, QuotaExceeded,
+                return Api.Error(StatusCodes.Status409Conflict, ErrorCodes.QuotaExceeded,
                     $"The file ({upload.FileSize} bytes) does not fit: {remaining} of the tenant's {quota} bytes remain.",
                     new Dictionary<string, long> { ["remaining_bytes"] = remaining, ["quota_bytes"] = quota, ["used_bytes"] = used, ["file_size"] = upload.FileSize });
             }
