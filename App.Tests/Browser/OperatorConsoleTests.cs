@@ -1,4 +1,3 @@
-using App.Tests.Features.Tenants;
 using App.Tests.Support;
 using App.Twilio.Simulator;
 using Microsoft.Playwright;
@@ -7,7 +6,7 @@ namespace App.Tests.Browser;
 
 public sealed class OperatorBrowserAppFactory : BrowserAppFactory
 {
-    public OperatorBrowserAppFactory() => Settings["Operator:ApiKey"] = OperatorAppFactory.OperatorKey;
+    public OperatorBrowserAppFactory() => Settings["Operator:ApiKey"] = AppFactory.OperatorKey;
 }
 
 /// <summary>What the vendor's staff do in the operator console, in real Chromium against the real app and the simulator.</summary>
@@ -34,11 +33,11 @@ public sealed class OperatorConsoleTests(OperatorBrowserAppFactory factory) : IC
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
 
         // Signing in: the key leaves the address bar at once and only a session token stays in the tab.
-        await page.GotoAsync($"/operator?key={Uri.EscapeDataString(OperatorAppFactory.OperatorKey)}");
+        await page.GotoAsync($"/operator?key={Uri.EscapeDataString(AppFactory.OperatorKey)}");
         await Assertions.Expect(page.GetByTestId("overview-table")).ToBeVisibleAsync();
         page.Url.ShouldNotContain("key=");
         var storage = await page.EvaluateAsync<string>("() => JSON.stringify(sessionStorage)");
-        storage.ShouldNotContain(OperatorAppFactory.OperatorKey);
+        storage.ShouldNotContain(AppFactory.OperatorKey);
         storage.ShouldContain("sbo.");
         await BrowserAppFactory.ScreenshotAsync(page, "operator-overview");
 
@@ -92,7 +91,7 @@ public sealed class OperatorConsoleTests(OperatorBrowserAppFactory factory) : IC
         await page.GetByTestId("operator-sign-in-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("operator-sign-in-error")).ToContainTextAsync("not valid");
 
-        await page.GetByTestId("operator-key").FillAsync(OperatorAppFactory.OperatorKey);
+        await page.GetByTestId("operator-key").FillAsync(AppFactory.OperatorKey);
         await page.GetByTestId("operator-sign-in-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("tenant-search")).ToBeVisibleAsync();
         var token = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('switchboard.operator')).token");

@@ -9,11 +9,11 @@ namespace App.Tests.Contract;
 /// <summary>The app as README's examples meet it: an operator key, and the Twilio simulator reachable over a socket.</summary>
 public sealed class ReadmeAppFactory : KestrelAppFactory
 {
-    public const string OperatorKey = "op_readme-examples-operator-key-0123456789";
+    public const string ReadmeOperatorKey = "op_readme-examples-operator-key-0123456789";
 
     public ReadmeAppFactory()
     {
-        Settings["Operator:ApiKey"] = OperatorKey;
+        Settings["Operator:ApiKey"] = ReadmeOperatorKey;
         Settings["Auth:BcryptWorkFactor"] = "4";
     }
 }
@@ -43,7 +43,7 @@ public sealed partial class ReadmeExamplesTests(ReadmeAppFactory factory) : ICla
     public async Task Every_curl_example_answers_as_README_says()
     {
         var demo = await factory.CreateTenantAsync("Demo Dental", "demo");
-        var variables = new Dictionary<string, string> { ["API_KEY"] = demo.ApiKey, ["OPERATOR_KEY"] = ReadmeAppFactory.OperatorKey };
+        var variables = new Dictionary<string, string> { ["API_KEY"] = demo.ApiKey, ["OPERATOR_KEY"] = ReadmeAppFactory.ReadmeOperatorKey };
         var examples = Commands().Where(c => c.StartsWith("curl ", StringComparison.Ordinal)).ToList();
         examples.Count.ShouldBeGreaterThanOrEqualTo(20, "README's examples were not found");
 

@@ -1,5 +1,5 @@
-using App.Tests.Features.Tenants;
 using App.Tests.Features.Users;
+using App.Tests.Support;
 using Dapper;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +9,7 @@ namespace App.Tests.Infrastructure;
 /// <summary>The provisioning API on (so its routes exist) and cheap bcrypt.</summary>
 public sealed class AuditCoverageAppFactory : AuthAppFactory
 {
-    public AuditCoverageAppFactory() => Settings["Operator:ApiKey"] = OperatorAppFactory.OperatorKey;
+    public AuditCoverageAppFactory() => Settings["Operator:ApiKey"] = AppFactory.OperatorKey;
 }
 
 /// <summary>
@@ -25,7 +25,7 @@ public sealed class AuditCoverageTests(AuditCoverageAppFactory factory) : IClass
     {
         var tenant = await factory.CreateTenantAsync();
         var client = tenant.Client();
-        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorAppFactory.OperatorKey);
+        client.DefaultRequestHeaders.Add("X-Operator-Key", AppFactory.OperatorKey);
         client.DefaultRequestHeaders.Add("X-Client-Id", "audit-coverage");
 
         var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -72,8 +72,7 @@ public sealed class AuditCoverageTests(AuditCoverageAppFactory factory) : IClass
     public async Task Operator_calls_are_recorded_as_the_operator_in_the_trail_of_the_tenant_they_touch()
     {
         var tenant = await factory.CreateTenantAsync();
-        var operatorClient = factory.CreateClient();
-        operatorClient.DefaultRequestHeaders.Add("X-Operator-Key", OperatorAppFactory.OperatorKey);
+        var operatorClient = factory.OperatorClient();
 
         (await operatorClient.PostAsync($"/api/system/tenants/{tenant.Id}/rotate-key", null)).EnsureSuccessStatusCode();
 
@@ -83,7 +82,7 @@ public sealed class AuditCoverageTests(AuditCoverageAppFactory factory) : IClass
         row.EntityId.ShouldBe(tenant.Id);
         row.Outcome.ShouldBe("success");
         await using var connection = await factory.Db.OpenAsync();
-        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE actor LIKE '%' || @key || '%'", new { key = OperatorAppFactory.OperatorKey })).ShouldBe(0);
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE actor LIKE '%' || @key || '%'", new { key = AppFactory.OperatorKey })).ShouldBe(0);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class LoggingTests(OperatorAppFactory factory) : IClassFixture<Ope
         logs.ShouldNotContain(tenant.ApiKey);
         logs.ShouldNotContain(tenant.ApiKey[10..]);
         logs.ShouldNotContain(twilioToken);
-        logs.ShouldNotContain(OperatorAppFactory.OperatorKey);
+        logs.ShouldNotContain(AppFactory.OperatorKey);
         logs.ShouldNotContain(bearer);
         logs.ShouldNotContain(signature);
     }

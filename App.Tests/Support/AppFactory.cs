@@ -58,6 +58,21 @@ public class AppFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>The operator key of test classes that call the operator API (set as Operator:ApiKey).</summary>
+    public const string OperatorKey = "op_test_5b1f0c2e9a7d4e3f8c6b";
+
+    /// <summary>A client of the operator API with the key this factory's Operator:ApiKey is set to.</summary>
+    public HttpClient OperatorClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Operator-Key", Settings["Operator:ApiKey"] ?? throw new InvalidOperationException("Set Operator:ApiKey first."));
+        return client;
+    }
+
+    /// <summary>Sets (or, with null, clears) the tenant's monthly spend cap, as the operator does.</summary>
+    public async Task SetSpendCapAsync(TestTenant tenant, decimal? cap) =>
+        await (await OperatorClient().PutJsonAsync($"/api/system/tenants/{tenant.Id}/spend-cap", new { monthly_spend_cap_usd = cap })).ShouldBeSuccessAsync();
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using App.Tests.Features.Tenants;
 using App.Tests.Support;
 using App.Twilio.Simulator;
 
@@ -10,15 +9,8 @@ public sealed class CampaignSpendCapAppFactory : CampaignAppFactory
 {
     public CampaignSpendCapAppFactory()
     {
-        Settings["Operator:ApiKey"] = OperatorAppFactory.OperatorKey;
+        Settings["Operator:ApiKey"] = AppFactory.OperatorKey;
         Settings["Operator:SmsSegmentEstimateUsd"] = "0.01";
-    }
-
-    public async Task SetCapAsync(TestTenant tenant, decimal? cap)
-    {
-        var operatorClient = CreateClient();
-        operatorClient.DefaultRequestHeaders.Add("X-Operator-Key", OperatorAppFactory.OperatorKey);
-        await (await operatorClient.PutJsonAsync($"/api/system/tenants/{tenant.Id}/spend-cap", new { monthly_spend_cap_usd = cap })).ShouldBeSuccessAsync();
     }
 }
 
@@ -33,7 +25,7 @@ public sealed class CampaignSpendCapTests(CampaignSpendCapAppFactory factory) : 
     {
         var tenant = await factory.CreateTenantAsync();
         var client = tenant.Client();
-        await factory.SetCapAsync(tenant, 0.05m);
+        await factory.SetSpendCapAsync(tenant, 0.05m);
         var id = await CampaignUploads.CreateAsync(client, CampaignUploads.Numbers(12, prefix: "Capped", firstNumber: 6000));
         int Sent() => factory.Service<SimulatorLedger>().Messages.Values.Count(m => m.Body?.StartsWith("Hi Capped ", StringComparison.Ordinal) == true);
 
@@ -48,7 +40,7 @@ public sealed class CampaignSpendCapTests(CampaignSpendCapAppFactory factory) : 
         (await CampaignAsync(client, id)).GetProperty("progress").GetProperty("queued").GetInt64().ShouldBe(5);
         await Eventually.GetAsync(() => Task.FromResult(Sent()), sent => sent == 5, what: "the five rows that fit sent");
 
-        await factory.SetCapAsync(tenant, 1m);
+        await factory.SetSpendCapAsync(tenant, 1m);
 
         var done = await Eventually.GetAsync(() => CampaignAsync(client, id), c => c.GetProperty("state").GetString() == "completed",
             TimeSpan.FromSeconds(40), "the campaign completed once the cap was raised");

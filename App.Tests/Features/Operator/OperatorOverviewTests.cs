@@ -1,6 +1,5 @@
 using System.Text.Json;
 using App.Tests.Features.Files;
-using App.Tests.Features.Tenants;
 using App.Tests.Support;
 using App.Twilio.Simulator;
 
@@ -11,18 +10,11 @@ public sealed class OperatorOverviewAppFactory : KestrelAppFactory
 {
     public OperatorOverviewAppFactory()
     {
-        Settings["Operator:ApiKey"] = OperatorAppFactory.OperatorKey;
+        Settings["Operator:ApiKey"] = AppFactory.OperatorKey;
         Settings["Operator:SmsSegmentEstimateUsd"] = "0.01";
         Settings["Twilio:Simulator:SmsPricePerSegment"] = "0.013";
         // The outbox's periodic fetch of finished rows without a price, often enough for a test to wait for it.
         Settings["Outbox:ReconcileEverySeconds"] = "1";
-    }
-
-    public HttpClient OperatorClient()
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorAppFactory.OperatorKey);
-        return client;
     }
 }
 

@@ -3,7 +3,6 @@ using App.Features.Auth;
 using App.Features.Operator;
 using App.Infrastructure.Database;
 using App.Tests.Features.Auth;
-using App.Tests.Features.Tenants;
 using App.Tests.Features.Users;
 using App.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -13,13 +12,11 @@ namespace App.Tests.Features.Operator;
 
 public sealed class OperatorTimedAppFactory : TimedAppFactory
 {
-    public OperatorTimedAppFactory() => Settings["Operator:ApiKey"] = OperatorAppFactory.OperatorKey;
+    public OperatorTimedAppFactory() => Settings["Operator:ApiKey"] = AppFactory.OperatorKey;
 
     public async Task<string> StartSessionAsync()
     {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorAppFactory.OperatorKey);
-        var started = await (await client.PostAsync("/api/system/session", null)).ShouldBeSuccessAsync();
+        var started = await (await OperatorClient().PostAsync("/api/system/session", null)).ShouldBeSuccessAsync();
         return started.GetProperty("token").GetString()!;
     }
 
@@ -42,7 +39,7 @@ public sealed class OperatorSessionTests(OperatorTimedAppFactory factory) : ICla
     {
         var token = await factory.StartSessionAsync();
         token.ShouldStartWith("sbo.");
-        token.ShouldNotContain(OperatorAppFactory.OperatorKey);
+        token.ShouldNotContain(AppFactory.OperatorKey);
         var session = factory.SessionClient(token);
 
         await (await session.GetAsync("/api/system/overview")).ShouldBeSuccessAsync();
@@ -102,7 +99,7 @@ public sealed class OperatorSessionTests(OperatorTimedAppFactory factory) : ICla
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Operator:ApiKey"] = key }).Build(),
             factory.Service<IOptions<OperatorOptions>>());
 
-        (await SessionsWithKey(OperatorAppFactory.OperatorKey).ReadAsync(token, CancellationToken.None)).ShouldNotBeNull();
+        (await SessionsWithKey(AppFactory.OperatorKey).ReadAsync(token, CancellationToken.None)).ShouldNotBeNull();
         (await SessionsWithKey("op_the_next_key_after_a_rotation").ReadAsync(token, CancellationToken.None)).ShouldBeNull();
     }
 
@@ -118,6 +115,6 @@ public sealed class OperatorSessionTests(OperatorTimedAppFactory factory) : ICla
         signIn.Outcome.ShouldBe("success");
         var signOut = rows.First(r => r.Action == "operator.sign_out");
         signOut.Actor!.ShouldStartWith("operator:session:");
-        rows.ShouldAllBe(r => r.Actor == null || !r.Actor.Contains(OperatorAppFactory.OperatorKey));
+        rows.ShouldAllBe(r => r.Actor == null || !r.Actor.Contains(AppFactory.OperatorKey));
     }
 }

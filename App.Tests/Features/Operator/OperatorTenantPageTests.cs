@@ -99,7 +99,7 @@ public sealed class OperatorTenantPageTests(OperatorAppFactory factory) : IClass
         Change(entries[3], "settings.monthly_spend_cap_usd").ShouldBe(("", "40"));
         entries[4].GetProperty("changes").GetProperty("embed_actor").GetProperty("to").GetString()!.ShouldStartWith("embed:");
         entries[5].GetProperty("changes").GetProperty("api_key").GetProperty("to").GetString().ShouldBe("(changed)");
-        trail.ToString().ShouldNotContain(OperatorAppFactory.OperatorKey);
+        trail.ToString().ShouldNotContain(AppFactory.OperatorKey);
     }
 
     [Fact]

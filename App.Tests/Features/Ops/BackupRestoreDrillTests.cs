@@ -10,7 +10,6 @@ namespace App.Tests.Features.Ops;
 /// <summary>A server on a data directory chosen by the test, so a second one can start where the first stopped.</summary>
 public sealed class ServerOn : KestrelAppFactory
 {
-    public const string OperatorKey = "op_drill_0c5e1b7a9d2f4e6c8a3b";
     public const string MasterKey = "9u9Q2u5xP8WkJd0b7lq3c0lM6yY3m1m2m1N8tq3Yk1w=";
 
     private readonly string _dataDirectory;
@@ -29,13 +28,6 @@ public sealed class ServerOn : KestrelAppFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("App:DataDirectory", _dataDirectory);
-    }
-
-    public HttpClient OperatorClient()
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorKey);
-        return client;
     }
 
     public HttpClient TenantClient(string apiKey) => ClientWithKey(apiKey);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using App.Tests.Features.Tenants;
 using App.Tests.Support;
 using Dapper;
 
@@ -10,17 +9,10 @@ public sealed class SpendCapAppFactory : AppFactory
 {
     public SpendCapAppFactory()
     {
-        Settings["Operator:ApiKey"] = OperatorAppFactory.OperatorKey;
+        Settings["Operator:ApiKey"] = AppFactory.OperatorKey;
         Settings["Operator:SmsSegmentEstimateUsd"] = "0.01";
         Settings["Operator:CallMinuteEstimateUsd"] = "0.02";
         Settings["Operator:CallEstimateMinutes"] = "2";
-    }
-
-    public async Task SetCapAsync(TestTenant tenant, decimal? cap)
-    {
-        var operatorClient = CreateClient();
-        operatorClient.DefaultRequestHeaders.Add("X-Operator-Key", OperatorAppFactory.OperatorKey);
-        await (await operatorClient.PutJsonAsync($"/api/system/tenants/{tenant.Id}/spend-cap", new { monthly_spend_cap_usd = cap })).ShouldBeSuccessAsync();
     }
 
     public async Task<long> RowCountAsync(TestTenant tenant)
@@ -46,7 +38,7 @@ public sealed class SpendCapTests(SpendCapAppFactory factory) : IClassFixture<Sp
     public async Task An_SMS_that_would_go_over_the_cap_is_refused_with_the_cap_and_the_spend_and_nothing_is_written()
     {
         var tenant = await factory.CreateTenantAsync();
-        await factory.SetCapAsync(tenant, 0.05m);
+        await factory.SetSpendCapAsync(tenant, 0.05m);
 
         for (var i = 0; i < 5; i++) await (await SendSmsAsync(tenant)).ShouldBeSuccessAsync();
         var error = await (await SendSmsAsync(tenant)).ShouldBeErrorAsync(409, "SPEND_CAP_REACHED");
@@ -64,7 +56,7 @@ public sealed class SpendCapTests(SpendCapAppFactory factory) : IClassFixture<Sp
     public async Task A_long_SMS_is_reckoned_per_segment()
     {
         var tenant = await factory.CreateTenantAsync();
-        await factory.SetCapAsync(tenant, 0.03m);
+        await factory.SetSpendCapAsync(tenant, 0.03m);
         var twoSegments = new string('x', 161);
 
         await (await SendSmsAsync(tenant, twoSegments)).ShouldBeSuccessAsync();
@@ -80,7 +72,7 @@ public sealed class SpendCapTests(SpendCapAppFactory factory) : IClassFixture<Sp
         var tenant = await factory.CreateTenantAsync();
         var voiceMessage = await (await tenant.Client().PostJsonAsync("/api/voice-messages", new { name = "Reminder", voice_text = "Hello." }))
             .ShouldBeSuccessAsync(201);
-        await factory.SetCapAsync(tenant, 0.05m);
+        await factory.SetSpendCapAsync(tenant, 0.05m);
         var call = new { to = "+14155550102", voice_message_id = voiceMessage.GetProperty("id").GetInt64() };
 
         await (await tenant.Client().PostJsonAsync("/api/communication/voice/send", call)).ShouldBeSuccessAsync();
@@ -96,7 +88,7 @@ public sealed class SpendCapTests(SpendCapAppFactory factory) : IClassFixture<Sp
     public async Task From_80_percent_of_the_cap_the_answer_carries_a_warning_and_a_retry_gets_the_same_answer()
     {
         var tenant = await factory.CreateTenantAsync();
-        await factory.SetCapAsync(tenant, 0.10m);
+        await factory.SetSpendCapAsync(tenant, 0.10m);
 
         for (var i = 0; i < 7; i++)
         {
@@ -125,7 +117,7 @@ public sealed class SpendCapTests(SpendCapAppFactory factory) : IClassFixture<Sp
     public async Task Sends_racing_for_the_last_of_the_cap_never_pass_it_together()
     {
         var tenant = await factory.CreateTenantAsync();
-        await factory.SetCapAsync(tenant, 0.10m);
+        await factory.SetSpendCapAsync(tenant, 0.10m);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => SendSmsAsync(tenant)));
 
@@ -139,7 +131,7 @@ public sealed class SpendCapTests(SpendCapAppFactory factory) : IClassFixture<Sp
     {
         var capped = await factory.CreateTenantAsync("Capped");
         var other = await factory.CreateTenantAsync("Other");
-        await factory.SetCapAsync(capped, 0m);
+        await factory.SetSpendCapAsync(capped, 0m);
 
         await (await SendSmsAsync(capped)).ShouldBeErrorAsync(409, "SPEND_CAP_REACHED");
         (await (await SendSmsAsync(other)).JsonAsync()).TryGetProperty("warnings", out _).ShouldBeFalse();
@@ -149,15 +141,15 @@ public sealed class SpendCapTests(SpendCapAppFactory factory) : IClassFixture<Sp
     public async Task Raising_the_cap_lets_sends_through_again_and_removing_it_lifts_the_limit()
     {
         var tenant = await factory.CreateTenantAsync();
-        await factory.SetCapAsync(tenant, 0.01m);
+        await factory.SetSpendCapAsync(tenant, 0.01m);
         await (await SendSmsAsync(tenant)).ShouldBeSuccessAsync();
         await (await SendSmsAsync(tenant)).ShouldBeErrorAsync(409, "SPEND_CAP_REACHED");
 
-        await factory.SetCapAsync(tenant, 1m);
+        await factory.SetSpendCapAsync(tenant, 1m);
         await (await SendSmsAsync(tenant)).ShouldBeSuccessAsync();
-        await factory.SetCapAsync(tenant, 0.01m);
+        await factory.SetSpendCapAsync(tenant, 0.01m);
         await (await SendSmsAsync(tenant)).ShouldBeErrorAsync(409, "SPEND_CAP_REACHED");
-        await factory.SetCapAsync(tenant, null);
+        await factory.SetSpendCapAsync(tenant, null);
         await (await SendSmsAsync(tenant)).ShouldBeSuccessAsync();
     }
 
@@ -165,7 +157,7 @@ public sealed class SpendCapTests(SpendCapAppFactory factory) : IClassFixture<Sp
     public async Task The_tenant_sees_its_cap_in_its_profile_but_cannot_change_it()
     {
         var tenant = await factory.CreateTenantAsync();
-        await factory.SetCapAsync(tenant, 25m);
+        await factory.SetSpendCapAsync(tenant, 25m);
 
         await (await tenant.Client().PutJsonAsync("/api/tenant/profile", new { name = tenant.Name, settings = new { monthly_spend_cap_usd = 1000, time_zone = "Europe/London" } }))
             .ShouldBeSuccessAsync();
@@ -184,7 +176,7 @@ public sealed class DefaultSpendCapAppFactory : AppFactory
 {
     public DefaultSpendCapAppFactory()
     {
-        Settings["Operator:ApiKey"] = OperatorAppFactory.OperatorKey;
+        Settings["Operator:ApiKey"] = AppFactory.OperatorKey;
         Settings["Operator:DefaultMonthlySpendCapUsd"] = "0.02";
         Settings["Operator:SmsSegmentEstimateUsd"] = "0.01";
     }
@@ -196,8 +188,7 @@ public sealed class DefaultSpendCapTests(DefaultSpendCapAppFactory factory) : IC
     public async Task The_default_cap_applies_until_the_operator_gives_the_tenant_its_own()
     {
         var tenant = await factory.CreateTenantAsync();
-        var operatorClient = factory.CreateClient();
-        operatorClient.DefaultRequestHeaders.Add("X-Operator-Key", OperatorAppFactory.OperatorKey);
+        var operatorClient = factory.OperatorClient();
         Task<HttpResponseMessage> SendAsync() => tenant.Client().PostJsonAsync("/api/communication/sms/send", new { to = "+14155550103", message = "Hi" });
 
         await (await SendAsync()).ShouldBeSuccessAsync();

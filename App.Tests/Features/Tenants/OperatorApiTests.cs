@@ -4,16 +4,7 @@ namespace App.Tests.Features.Tenants;
 
 public sealed class OperatorAppFactory : AppFactory
 {
-    public const string OperatorKey = "op_test_5b1f0c2e9a7d4e3f8c6b";
-
     public OperatorAppFactory() => Settings["Operator:ApiKey"] = OperatorKey;
-
-    public HttpClient OperatorClient()
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorKey);
-        return client;
-    }
 }
 
 public sealed class OperatorApiTests(OperatorAppFactory factory) : IClassFixture<OperatorAppFactory>

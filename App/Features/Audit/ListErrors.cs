@@ -8,7 +8,7 @@ namespace App.Features.Audit;
 /// </summary>
 public static class ListErrors
 {
-    public sealed class Item
+    public class Item
     {
         public long Id { get; init; }
         public string ErrorType { get; init; } = "";

@@ -33,21 +33,15 @@ public static class Login
         }
     }
 
-    private sealed class Row
+    private sealed class Row : SessionTokenReader.SessionUser
     {
-        public long Id { get; init; }
-        public string Username { get; init; } = "";
-        public string DisplayName { get; init; } = "";
         public string PasswordHash { get; init; } = "";
-        public string Permissions { get; init; } = "[]";
-        public bool IsAdmin { get; init; }
         public bool IsActive { get; init; }
-        public string SessionStamp { get; init; } = "";
         public bool MustChangePassword { get; init; }
     }
 
-    private const string UserSql = """
-        SELECT u.id, u.username, u.display_name, u.password_hash, u.permissions, u.is_admin, u.is_active, u.session_stamp, u.must_change_password
+    private const string UserSql = $"""
+        SELECT {SessionTokenReader.SessionUser.Columns}, u.password_hash, u.is_active, u.must_change_password
         FROM users u JOIN tenants t ON t.id = u.tenant_id
         WHERE u.tenant_id = @TenantId AND u.username = @Username AND t.is_active = 1
         """;

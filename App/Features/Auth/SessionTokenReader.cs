@@ -12,20 +12,27 @@ namespace App.Features.Auth;
 /// </summary>
 public sealed class SessionTokenReader(SignedTokens tokens, Db db, TimeProvider time) : IBearerTokenReader
 {
-    private sealed class Row
+    /// <summary>What a session is made from at sign-in (<see cref="Login"/>) and read again on every request.</summary>
+    internal class SessionUser
     {
+        public const string Columns = "u.id, u.username, u.display_name, u.permissions, u.is_admin, u.session_stamp";
+
         public long Id { get; init; }
         public string Username { get; init; } = "";
         public string DisplayName { get; init; } = "";
         public string Permissions { get; init; } = "[]";
         public bool IsAdmin { get; init; }
         public string SessionStamp { get; init; } = "";
+    }
+
+    private sealed class Row : SessionUser
+    {
         public string TenantName { get; init; } = "";
         public bool Revoked { get; init; }
     }
 
-    private const string Sql = """
-        SELECT u.id, u.username, u.display_name, u.permissions, u.is_admin, u.session_stamp, t.name AS tenant_name,
+    private const string Sql = $"""
+        SELECT {SessionUser.Columns}, t.name AS tenant_name,
                EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.token_id = @Jti) AS revoked
         FROM users u JOIN tenants t ON t.id = u.tenant_id
         WHERE u.id = @Uid AND u.tenant_id = @Tid AND u.is_active = 1 AND t.is_active = 1

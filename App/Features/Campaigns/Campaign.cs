@@ -1,21 +1,21 @@
 using System.Text.Json;
 using App.Features.Sending;
 using App.Features.Spend;
+using App.Twilio;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Campaigns;
 
-/// <summary>A campaign as stored, as the API shows it, and the counts that show its progress.</summary>
+/// <summary>
+/// A campaign as stored, as the API shows it, and the counts that show its progress. A new campaign is "checking"
+/// (invisible: its rows are being stored) until it becomes a draft; then running, completed or cancelled.
+/// </summary>
 public static class Campaign
 {
-    public const string Checking = "checking";
     public const string Draft = "draft";
     public const string Running = "running";
     public const string Completed = "completed";
     public const string Cancelled = "cancelled";
-
-    public const string NotFoundCode = "CAMPAIGN_NOT_FOUND";
-    public const string StateConflict = "CAMPAIGN_STATE_CONFLICT";
 
     public sealed class Row
     {
@@ -53,7 +53,29 @@ public static class Campaign
             $"SELECT {Columns} FROM campaigns WHERE id = @id AND tenant_id = @tenantId AND state <> 'checking'", new { id, tenantId }, transaction);
 
     public static IResult NotFound() =>
-        Api.Error(StatusCodes.Status404NotFound, NotFoundCode, "No campaign of this tenant has this id.");
+        Api.Error(StatusCodes.Status404NotFound, ErrorCodes.CampaignNotFound, "No campaign of this tenant has this id.");
+
+    /// <summary>
+    /// A campaign sends only what a single send may: a call needs the send_voice permission, and the tenant its Twilio
+    /// credentials and sending number. The account it sends from, or the refusal.
+    /// </summary>
+    public static async Task<(TwilioAccounts.Account? Account, IResult? Refusal)> CheckSenderAsync(CurrentTenant tenant, string channel,
+        TwilioAccounts accounts, CancellationToken ct)
+    {
+        if (channel == "call" && !tenant.Actor.Can(Permissions.SendVoice))
+            return (null, Api.Error(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Sending calls needs the send_voice permission."));
+        var account = await accounts.FindAsync(tenant.Id, ct);
+        if (account?.MissingConfiguration is { } missing)
+            return (null, Api.Error(StatusCodes.Status422UnprocessableEntity, ErrorCodes.TwilioNotConfigured, missing));
+        return (account, null);
+    }
+
+    /// <summary>App is stopping (a deploy, Fly's auto-stop): nothing was changed; the client retries in a moment.</summary>
+    public static IResult ShuttingDown(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return Api.Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ShuttingDown, "The server is restarting; nothing was stored. Retry in a few seconds.");
+    }
 
     /// <param name="Rows">The spreadsheet's rows: total, valid (will be sent), and those the check refused, by reason.</param>
     /// <param name="Progress">Valid rows by where they are: waiting (not handed to the outbox yet), skipped, and by message status.</param>

@@ -32,17 +32,6 @@ public sealed class CampaignQueue(
     IOptions<OutboxOptions> outboxOptions,
     ILogger<CampaignQueue> logger)
 {
-    private sealed class Running
-    {
-        public long Id { get; init; }
-        public string TenantId { get; init; } = "";
-        public string Channel { get; init; } = "";
-        public string? Message { get; init; }
-        public long? VoiceMessageId { get; init; }
-        public string FromNumber { get; init; } = "";
-        public DateTimeOffset? SendAt { get; init; }
-    }
-
     private sealed class Waiting
     {
         public int RowNumber { get; init; }
@@ -59,13 +48,11 @@ public sealed class CampaignQueue(
     /// <summary>One pass over every running campaign; the number of rows handed to the outbox.</summary>
     public async Task<int> FeedAsync(CancellationToken cancellationToken)
     {
-        List<Running> running;
+        List<Campaign.Row> running;
         await using (var connection = await db.OpenAsync(cancellationToken))
         {
-            running = (await connection.QueryAsync<Running>("""
-                SELECT id, tenant_id, channel, message, voice_message_id, from_number, send_at FROM campaigns
-                WHERE state = 'running' ORDER BY started_at, id
-                """)).AsList();
+            running = (await connection.QueryAsync<Campaign.Row>(
+                $"SELECT {Campaign.Columns} FROM campaigns WHERE state = 'running' ORDER BY started_at, id")).AsList();
         }
 
         var queued = 0;
@@ -108,8 +95,8 @@ public sealed class CampaignQueue(
     {
         var target = (int)Math.Ceiling(Math.Max(0.1, outboxOptions.Value.TenantSendsPerSecond) * options.Value.LeadSeconds);
         await using var connection = await db.OpenAsync(cancellationToken);
-        var unsettled = await connection.ExecuteScalarAsync<int>("""
-            SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'uncertain', 'in_flight') AND due_at <= @now AND tenant_id = @tenantId
+        var unsettled = await connection.ExecuteScalarAsync<int>($"""
+            SELECT COUNT(*) FROM outbox WHERE state IN {OutboxEntries.UnsettledStates} AND due_at <= @now AND tenant_id = @tenantId
             """, new { tenantId, now = Db.Timestamp(now) });
         return Math.Max(1, target) - unsettled;
     }
@@ -125,7 +112,7 @@ public sealed class CampaignQueue(
     }
 
     /// <summary>Fills in each row's variables: the SMS text, or the call's TwiML (with a fresh play URL for the voice message's file).</summary>
-    private async Task<List<Ready>> PrepareAsync(Running campaign, List<Waiting> rows, CancellationToken cancellationToken)
+    private async Task<List<Ready>> PrepareAsync(Campaign.Row campaign, List<Waiting> rows, CancellationToken cancellationToken)
     {
         VoiceScript.Template? voice = null;
         string? playUrl = null;
@@ -168,7 +155,7 @@ public sealed class CampaignQueue(
     /// log_id together. Under a monthly spend cap only the rows whose estimates still fit are written, in order; the
     /// rest wait (the campaign shows held_by_spend_cap) until the cap is raised or the month ends.
     /// </summary>
-    private async Task<int> WriteAsync(Running campaign, List<Ready> ready, SpendLimit? limit, DateTimeOffset dueAt)
+    private async Task<int> WriteAsync(Campaign.Row campaign, List<Ready> ready, SpendLimit? limit, DateTimeOffset dueAt)
     {
         try
         {
@@ -232,12 +219,12 @@ public sealed class CampaignQueue(
 
     /// <summary>Running → completed once no row waits and every queued row has left the outbox.</summary>
     private Task<int> CompleteIfDoneAsync(long campaignId) =>
-        writes.WriteAsync((connection, transaction) => connection.ExecuteAsync("""
+        writes.WriteAsync((connection, transaction) => connection.ExecuteAsync($"""
             UPDATE campaigns SET state = 'completed', completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
             WHERE id = @campaignId AND state = 'running'
               AND NOT EXISTS (SELECT 1 FROM campaign_rows WHERE campaign_id = @campaignId AND problem_code IS NULL AND log_id IS NULL AND skipped IS NULL)
               AND NOT EXISTS (SELECT 1 FROM campaign_rows r JOIN outbox o ON o.log_id = r.log_id
-                              WHERE r.campaign_id = @campaignId AND o.state IN ('pending', 'uncertain', 'in_flight'))
+                              WHERE r.campaign_id = @campaignId AND o.state IN {OutboxEntries.UnsettledStates})
             """, new { campaignId }, transaction));
 }
 

@@ -21,7 +21,7 @@ public static class CancelCampaign
         var campaign = await Campaign.FindAsync(connection, tenant.Id, id);
         if (campaign is null) return Campaign.NotFound();
         if (campaign.State == Campaign.Completed)
-            return Api.Error(StatusCodes.Status409Conflict, Campaign.StateConflict, "Every row of the campaign has been sent already; there is nothing left to cancel.");
+            return Api.Error(StatusCodes.Status409Conflict, ErrorCodes.CampaignStateConflict, "Every row of the campaign has been sent already; there is nothing left to cancel.");
 
         long withdrawn = 0;
         if (campaign.State is Campaign.Draft or Campaign.Running)
@@ -53,7 +53,7 @@ public static class CancelCampaign
             }
             catch (WriteBatcher.StoppedException)
             {
-                return CreateCampaign.ShuttingDown(http);
+                return Campaign.ShuttingDown(http);
             }
         }
 

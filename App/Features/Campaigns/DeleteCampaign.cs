@@ -17,6 +17,6 @@ public static class DeleteCampaign
             "DELETE FROM campaigns WHERE id = @id AND tenant_id = @tenantId AND state = 'draft'", new { id, tenantId = tenant.Id }, transaction));
         return deleted == 1
             ? Api.Ok(new Deleted(id), "Draft deleted.")
-            : Api.Error(StatusCodes.Status409Conflict, Campaign.StateConflict, $"Only a draft can be deleted; this campaign is {campaign.State}. Cancel it instead.");
+            : Api.Error(StatusCodes.Status409Conflict, ErrorCodes.CampaignStateConflict, $"Only a draft can be deleted; this campaign is {campaign.State}. Cancel it instead.");
     }
 }

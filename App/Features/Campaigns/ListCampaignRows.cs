@@ -66,7 +66,7 @@ public static class ListCampaignRows
         ["waiting"] = Waiting,
         ["sent"] = "r.log_id IS NOT NULL",
         ["delivered"] = "l.status IN ('delivered', 'read', 'completed')",
-        ["failed"] = "(l.status IN ('failed', 'undelivered', 'busy', 'no-answer', 'canceled') OR r.skipped IS NOT NULL)",
+        ["failed"] = $"(l.status IN {Statuses.FailuresSql} OR r.skipped IS NOT NULL)",
     };
 
     public static async Task<IResult> Handle(long id, string? show, string? q, string? format, int? page, [FromQuery(Name = "per_page")] int? perPage,

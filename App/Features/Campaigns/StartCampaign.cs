@@ -13,18 +13,13 @@ public static class StartCampaign
     public static async Task<IResult> Handle(long id, CurrentTenant tenant, Db db, WriteBatcher writes, TenantDirectory directory,
         TwilioAccounts accounts, CampaignSignal signal, SpendCaps spendCaps, TimeProvider time, IHostApplicationLifetime lifetime, HttpContext http, CancellationToken ct)
     {
-        if (lifetime.ApplicationStopping.IsCancellationRequested) return CreateCampaign.ShuttingDown(http);
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return Campaign.ShuttingDown(http);
         await using var connection = await db.OpenAsync(ct);
         var campaign = await Campaign.FindAsync(connection, tenant.Id, id);
         if (campaign is null) return Campaign.NotFound();
         if (campaign.State == Campaign.Cancelled)
-            return Api.Error(StatusCodes.Status409Conflict, Campaign.StateConflict, "The campaign was cancelled; upload the spreadsheet again to send it.");
-        if (campaign.Channel == "call" && !tenant.Actor.Can(Permissions.SendVoice))
-            return Api.Error(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Sending calls needs the send_voice permission.");
-
-        var account = await accounts.FindAsync(tenant.Id, ct);
-        if (account?.MissingConfiguration is { } missing)
-            return Api.Error(StatusCodes.Status422UnprocessableEntity, ErrorCodes.TwilioNotConfigured, missing);
+            return Api.Error(StatusCodes.Status409Conflict, ErrorCodes.CampaignStateConflict, "The campaign was cancelled; upload the spreadsheet again to send it.");
+        if ((await Campaign.CheckSenderAsync(tenant, campaign.Channel, accounts, ct)).Refusal is { } cannotSend) return cannotSend;
 
         var started = false;
         if (campaign.State == Campaign.Draft)
@@ -38,7 +33,7 @@ public static class StartCampaign
             }
             catch (WriteBatcher.StoppedException)
             {
-                return CreateCampaign.ShuttingDown(http);
+                return Campaign.ShuttingDown(http);
             }
 
             signal.Notify();

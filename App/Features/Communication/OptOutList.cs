@@ -37,4 +37,8 @@ public static class OptOutList
         await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM opt_outs WHERE tenant_id = @tenantId AND phone_number = @phoneNumber",
             new { tenantId, phoneNumber }, transaction) > 0;
+
+    /// <summary>Every number on the tenant's list, for checking many at once (a campaign's spreadsheet).</summary>
+    public static async Task<HashSet<string>> NumbersAsync(SqliteConnection connection, string tenantId) =>
+        (await connection.QueryAsync<string>("SELECT phone_number FROM opt_outs WHERE tenant_id = @tenantId", new { tenantId })).ToHashSet(StringComparer.Ordinal);
 }

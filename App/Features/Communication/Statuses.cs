@@ -43,4 +43,7 @@ public static class Statuses
     {
         "failed", "undelivered", "busy", "no-answer", "canceled",
     };
+
+    /// <summary><see cref="Failures"/> as an SQL list, for <c>status IN ...</c>.</summary>
+    public static readonly string FailuresSql = $"({string.Join(", ", Failures.Order(StringComparer.Ordinal).Select(status => $"'{status}'"))})";
 }

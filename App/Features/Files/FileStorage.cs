@@ -38,21 +38,6 @@ public sealed class FileStorage(DataDirectory dataDirectory)
         return full;
     }
 
-    /// <summary>Options for creating a new file only its owner can read (mode 600 where the OS has modes).</summary>
-    public static FileStreamOptions NewPrivateFile(FileOptions fileOptions = FileOptions.None)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 0,
-            Options = fileOptions,
-        };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        return options;
-    }
-
     /// <summary>Removes a stored file, if it is still there.</summary>
     public void Delete(string relativePath)
     {

@@ -19,7 +19,7 @@ public sealed class FilesModule : ICarterModule
         group.MapPost("/upload", UploadFile.Handle).Returns<FileItem>(201)
             .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, "no part named file, more than one, or a text field too long or invalid; details name it")
             .Refuses(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "the multipart body is malformed or ends early")
-            .Refuses(StatusCodes.Status409Conflict, UploadFile.QuotaExceeded, "the file would take the tenant over its storage quota")
+            .Refuses(StatusCodes.Status409Conflict, ErrorCodes.QuotaExceeded, "the file would take the tenant over its storage quota")
             .Refuses(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "the file is larger than the upload limit")
             .Refuses(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "the body is not multipart/form-data, or the file is not MP3, WAV or AIFF audio Twilio can play")
             .WithSummary("Upload an MP3, WAV or AIFF file (multipart/form-data: file, description, tag_list, caller_number).");

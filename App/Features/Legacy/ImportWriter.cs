@@ -34,7 +34,7 @@ internal static class ImportWriter
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 written.Add(target);
                 await using (var input = File.OpenRead(change.SourceFile!))
-                await using (var output = new FileStream(target, FileStorage.NewPrivateFile()))
+                await using (var output = new FileStream(target, PrivateFiles.CreateNew()))
                 {
                     await input.CopyToAsync(output, ct);
                     output.Flush(flushToDisk: true);

@@ -78,14 +78,12 @@ public static class GetOverview
         SELECT c.tenant_id,
                SUM(c.n) AS sends_this_month,
                SUM(CASE WHEN c.day = @Today THEN c.n ELSE 0 END) AS sends_today,
-               SUM(CASE WHEN c.status IN ({FailureList}) THEN c.n ELSE 0 END) AS failures_this_month,
-               SUM(CASE WHEN c.day = @Today AND c.status IN ({FailureList}) THEN c.n ELSE 0 END) AS failures_today
+               SUM(CASE WHEN c.status IN {Statuses.FailuresSql} THEN c.n ELSE 0 END) AS failures_this_month,
+               SUM(CASE WHEN c.day = @Today AND c.status IN {Statuses.FailuresSql} THEN c.n ELSE 0 END) AS failures_today
         FROM tenants t
         CROSS JOIN communication_log_counts c ON c.tenant_id = t.id AND c.day >= @MonthStart AND c.direction = 'outbound'
         GROUP BY c.tenant_id
         """;
-
-    private static string FailureList => string.Join(", ", Statuses.Failures.Order(StringComparer.Ordinal).Select(s => $"'{s}'"));
 
     private const string StorageSql = "SELECT tenant_id, COALESCE(SUM(file_size), 0) AS used FROM voice_files GROUP BY tenant_id";
 

@@ -12,15 +12,11 @@ namespace App.Features.Operator;
 /// </summary>
 public static class TenantActivity
 {
-    public sealed class ErrorItem
+    /// <summary>An error as the tenant sees it (<see cref="ListErrors"/>), with what only the operator sees.</summary>
+    public sealed class ErrorItem : ListErrors.Item
     {
-        public long Id { get; init; }
-        public string ErrorType { get; init; } = "";
-        public string ErrorMessage { get; init; } = "";
         public string? ErrorDetails { get; init; }
-        public string? Endpoint { get; init; }
         public string? CorrelationId { get; init; }
-        public DateTimeOffset CreatedAt { get; init; }
     }
 
     public sealed class FailureItem
@@ -52,18 +48,9 @@ public static class TenantActivity
     }
 
     /// <summary>GET …/errors — error_log rows of the tenant, details included.</summary>
-    public static async Task<IResult> Errors(string id, int? page, [FromQuery(Name = "per_page")] int? perPage, Db db, CancellationToken ct)
-    {
-        var paging = PageRequest.From(page, perPage);
-        await using var connection = await db.OpenAsync(ct);
-        if (await OperatorTenants.SettingsAsync(connection, id) is null) return Api.NotFound("tenant");
-        var total = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM error_log WHERE tenant_id = @id", new { id });
-        var items = (await connection.QueryAsync<ErrorItem>("""
-            SELECT id, error_type, error_message, error_details, endpoint, correlation_id, created_at FROM error_log
-            WHERE tenant_id = @id ORDER BY created_at DESC, id DESC LIMIT @Limit OFFSET @Offset
-            """, new { id, Limit = paging.PerPage, paging.Offset })).AsList();
-        return Api.Page(items, paging, total);
-    }
+    public static Task<IResult> Errors(string id, int? page, [FromQuery(Name = "per_page")] int? perPage, Db db, CancellationToken ct) =>
+        PageAsync<ErrorItem, ErrorItem>(db, id, PageRequest.From(page, perPage), "error_log WHERE tenant_id = @id",
+            "id, error_type, error_message, error_details, endpoint, correlation_id, created_at", "created_at DESC, id DESC", item => item, ct);
 
     /// <summary>
     /// GET …/failures?limit= — the newest messages and calls that did not reach the person (failed, undelivered, busy,
@@ -86,18 +73,9 @@ public static class TenantActivity
     }
 
     /// <summary>GET …/opt-outs — numbers that replied STOP to this tenant (or that Twilio refused as unsubscribed).</summary>
-    public static async Task<IResult> OptOuts(string id, int? page, [FromQuery(Name = "per_page")] int? perPage, Db db, CancellationToken ct)
-    {
-        var paging = PageRequest.From(page, perPage);
-        await using var connection = await db.OpenAsync(ct);
-        if (await OperatorTenants.SettingsAsync(connection, id) is null) return Api.NotFound("tenant");
-        var total = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM opt_outs WHERE tenant_id = @id", new { id });
-        var items = (await connection.QueryAsync<OptOutItem>("""
-            SELECT phone_number, keyword, opted_out_at FROM opt_outs WHERE tenant_id = @id
-            ORDER BY opted_out_at DESC, phone_number LIMIT @Limit OFFSET @Offset
-            """, new { id, Limit = paging.PerPage, paging.Offset })).AsList();
-        return Api.Page(items, paging, total);
-    }
+    public static Task<IResult> OptOuts(string id, int? page, [FromQuery(Name = "per_page")] int? perPage, Db db, CancellationToken ct) =>
+        PageAsync<OptOutItem, OptOutItem>(db, id, PageRequest.From(page, perPage), "opt_outs WHERE tenant_id = @id",
+            "phone_number, keyword, opted_out_at", "opted_out_at DESC, phone_number", item => item, ct);
 
     // Operator actions on a tenant are recorded with the tenant as their entity, so they are found through the
     // (tenant_id, entity_type, entity_id) index, not by walking the tenant's whole trail (every send is in it).
@@ -105,16 +83,19 @@ public static class TenantActivity
         "tenant_id = @id AND entity_type = 'tenant' AND entity_id = @id AND actor_type = 'operator'";
 
     /// <summary>GET …/audit — what operators did to this tenant (create, rename, disable, key rotation, cap, embed URLs).</summary>
-    public static async Task<IResult> OperatorActions(string id, int? page, [FromQuery(Name = "per_page")] int? perPage, Db db, CancellationToken ct)
+    public static Task<IResult> OperatorActions(string id, int? page, [FromQuery(Name = "per_page")] int? perPage, Db db, CancellationToken ct) =>
+        PageAsync<ListAudit.Row, ListAudit.Entry>(db, id, PageRequest.From(page, perPage), $"audit_log WHERE {OperatorActionsWhere}",
+            ListAudit.Columns, "occurred_at DESC, id DESC", ListAudit.ToEntry, ct);
+
+    /// <summary>One page of the tenant's rows <paramref name="from"/> a table, in <paramref name="orderBy"/>; 404 when no tenant has this id.</summary>
+    private static async Task<IResult> PageAsync<TRow, TItem>(Db db, string id, PageRequest paging, string from, string columns, string orderBy,
+        Func<TRow, TItem> toItem, CancellationToken ct)
     {
-        var paging = PageRequest.From(page, perPage);
         await using var connection = await db.OpenAsync(ct);
         if (await OperatorTenants.SettingsAsync(connection, id) is null) return Api.NotFound("tenant");
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM audit_log WHERE {OperatorActionsWhere}", new { id });
-        var rows = await connection.QueryAsync<ListAudit.Row>($"""
-            SELECT {ListAudit.Columns} FROM audit_log WHERE {OperatorActionsWhere}
-            ORDER BY occurred_at DESC, id DESC LIMIT @Limit OFFSET @Offset
-            """, new { id, Limit = paging.PerPage, paging.Offset });
-        return Api.Page(rows.Select(ListAudit.ToEntry).ToList(), paging, total);
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {from}", new { id });
+        var rows = await connection.QueryAsync<TRow>($"SELECT {columns} FROM {from} ORDER BY {orderBy} LIMIT @Limit OFFSET @Offset",
+            new { id, Limit = paging.PerPage, paging.Offset });
+        return Api.Page(rows.Select(toItem).ToList(), paging, total);
     }
 }

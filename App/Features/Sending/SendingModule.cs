@@ -8,29 +8,18 @@ public sealed class SendingModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/communication/sms/send", SendSms.Handle)
-            .WithSendOutcomes()
-            .WithTags("SMS")
-            .RequirePermission(Permissions.SendSms)
-            .Accepts<SendSms.Request>("application/json", "application/x-www-form-urlencoded")
-            .Returns<SendSms.Response>()
-            .WithSummary("Send an SMS: accepted into the outbox at once (status queued, or scheduled with send_at). " +
-                         "Send an Idempotency-Key header to make retries safe.");
-
-        app.MapPost("/api/communication/voice/send", SendCall.Handle)
-            .WithSendOutcomes()
-            .WithTags("Calls")
-            .RequirePermission(Permissions.SendVoice)
-            .Accepts<SendCall.Request>("application/json", "application/x-www-form-urlencoded")
-            .Returns<SendCall.Response>()
-            .WithSummary("Place a call that speaks a voice message (variables filled in): accepted into the outbox at once. " +
-                         "Send an Idempotency-Key header to make retries safe.");
+        app.MapSend<SendSms.Request, SendSms.Response>("/api/communication/sms/send", SendSms.Handle, "SMS", Permissions.SendSms,
+            "Send an SMS: accepted into the outbox at once (status queued, or scheduled with send_at).");
+        app.MapSend<SendCall.Request, SendCall.Response>("/api/communication/voice/send", SendCall.Handle, "Calls", Permissions.SendVoice,
+            "Place a call that speaks a voice message (variables filled in): accepted into the outbox at once.");
     }
 }
 
 internal static class SendEndpointConventions
 {
-    public static RouteHandlerBuilder WithSendOutcomes(this RouteHandlerBuilder endpoint) => endpoint
+    /// <summary>A send endpoint: JSON or a form in, the answer in the envelope, and the refusals every send shares.</summary>
+    public static RouteHandlerBuilder MapSend<TRequest, TResponse>(this IEndpointRouteBuilder app, string pattern, Delegate handler, string tag,
+        string permission, string summary) where TRequest : notnull => app.MapPost(pattern, handler)
         .RequireAuthorization()
         .RequireRateLimiting(RateLimits.TenantPolicy)
         .WithErrorResponses()
@@ -40,5 +29,10 @@ internal static class SendEndpointConventions
         .Refuses(StatusCodes.Status409Conflict, ErrorCodes.SpendCapReached,
             "this send would take the tenant's spend this month over its monthly spend cap (details: cap_usd, spent_usd, send_estimate_usd); nothing was sent")
         .Refuses(StatusCodes.Status422UnprocessableEntity, ErrorCodes.TwilioNotConfigured, "the tenant has no Twilio credentials or sending number")
-        .Refuses(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ShuttingDown, "the server is restarting; retry with the same Idempotency-Key");
+        .Refuses(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ShuttingDown, "the server is restarting; retry with the same Idempotency-Key")
+        .WithTags(tag)
+        .RequirePermission(permission)
+        .Accepts<TRequest>("application/json", "application/x-www-form-urlencoded")
+        .Returns<TResponse>()
+        .WithSummary(summary + " Send an Idempotency-Key header to make retries safe.");
 }

@@ -19,26 +19,18 @@ public static class GetProfile
         DateTimeOffset CreatedAt,
         DateTimeOffset UpdatedAt);
 
-    internal sealed class Row
+    /// <summary>The tenant as stored: its summary (as the vendor's tenant list shows it), its Twilio account and its settings.</summary>
+    internal sealed class Row : TenantProvisioning.TenantSummary
     {
-        public string Id { get; init; } = "";
-        public string Name { get; init; } = "";
-        public string ApiKeyPrefix { get; init; } = "";
         public string? TwilioSid { get; init; }
         public string? TwilioTokenEncrypted { get; init; }
         public string? TwilioApiKeySid { get; init; }
-        public string? FromNumber { get; init; }
-        public bool IsActive { get; init; }
         public string? Settings { get; init; }
-        public DateTimeOffset CreatedAt { get; init; }
-        public DateTimeOffset UpdatedAt { get; init; }
     }
 
-    internal const string Sql = """
-        SELECT id, name, api_key_prefix, twilio_sid, twilio_token_encrypted, twilio_api_key_sid, from_number, is_active,
-               settings, created_at, updated_at
-        FROM tenants WHERE id = @tenantId
-        """;
+    internal const string Columns = $"{TenantProvisioning.SummaryColumns}, twilio_sid, twilio_token_encrypted, twilio_api_key_sid, settings";
+
+    internal const string Sql = $"SELECT {Columns} FROM tenants WHERE id = @tenantId";
 
     public static async Task<IResult> Handle(CurrentTenant tenant, Db db, SecretProtector secrets, IConfiguration configuration, CancellationToken ct)
     {

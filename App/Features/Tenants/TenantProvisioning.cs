@@ -8,7 +8,7 @@ namespace App.Features.Tenants;
 /// </summary>
 public sealed partial class TenantProvisioning(Db db, TenantDirectory directory)
 {
-    public sealed class TenantSummary
+    public class TenantSummary
     {
         public string Id { get; init; } = "";
         public string Name { get; init; } = "";
@@ -21,7 +21,7 @@ public sealed partial class TenantProvisioning(Db db, TenantDirectory directory)
 
     public sealed record CreatedTenant(string Id, string Name, string ApiKey);
 
-    private const string SummaryColumns = "id, name, api_key_prefix, is_active, from_number, created_at, updated_at";
+    internal const string SummaryColumns = "id, name, api_key_prefix, is_active, from_number, created_at, updated_at";
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
     public static partial Regex IdPattern();

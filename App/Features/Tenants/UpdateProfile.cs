@@ -91,7 +91,7 @@ public static class UpdateProfile
                 .Select(w => w with { Days = w.Days.Select(d => d.ToLowerInvariant()).Distinct().ToArray() }).ToArray() ?? stored.QuietHours,
         };
 
-        var row = await connection.QuerySingleAsync<GetProfile.Row>("""
+        var row = await connection.QuerySingleAsync<GetProfile.Row>($"""
             UPDATE tenants SET
                 name = @Name,
                 twilio_sid = @TwilioSid,
@@ -102,8 +102,7 @@ public static class UpdateProfile
                 settings = @Settings,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
             WHERE id = @TenantId
-            RETURNING id, name, api_key_prefix, twilio_sid, twilio_token_encrypted, twilio_api_key_sid, from_number, is_active,
-                      settings, created_at, updated_at
+            RETURNING {GetProfile.Columns}
             """, new
         {
             TenantId = tenant.Id,

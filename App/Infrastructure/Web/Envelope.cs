@@ -101,6 +101,11 @@ public static class ErrorCodes
     public const string TwilioNotConfigured = "TWILIO_NOT_CONFIGURED";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string SpendCapReached = "SPEND_CAP_REACHED";
+
+    // Other endpoints' own refusals: uploads and campaigns.
+    public const string QuotaExceeded = "QUOTA_EXCEEDED";
+    public const string CampaignNotFound = "CAMPAIGN_NOT_FOUND";
+    public const string CampaignStateConflict = "CAMPAIGN_STATE_CONFLICT";
 }
 
 /// <summary>

@@ -19,6 +19,9 @@ public static class OutboxEntries
         public bool NeedsReconciliation => State is "uncertain" or "in_flight";
     }
 
+    /// <summary>The states of an entry not settled yet: waiting, to be reconciled, or with a worker (SQL, for <c>state IN ...</c>).</summary>
+    public const string UnsettledStates = "('pending', 'uncertain', 'in_flight')";
+
     /// <summary>A send someone asked for just now (the API, the admin UI): claimed before any campaign row.</summary>
     public const int OneOffPriority = 0;
 
@@ -70,12 +73,12 @@ public static class OutboxEntries
         var now = Db.Timestamp(asOf);
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var due = (await connection.QueryAsync<Entry>("""
+        var due = (await connection.QueryAsync<Entry>($"""
             SELECT o.id, o.tenant_id, o.log_id, o.kind, o.state, o.attempts, o.created_at FROM outbox o
             WHERE ((o.state IN ('pending', 'uncertain') AND o.due_at <= @now) OR (o.state = 'in_flight' AND o.locked_until <= @now))
               AND NOT EXISTS (
                   SELECT 1 FROM outbox twin
-                  WHERE twin.twin_key = o.twin_key AND twin.id <> o.id AND twin.state IN ('pending', 'uncertain', 'in_flight')
+                  WHERE twin.twin_key = o.twin_key AND twin.id <> o.id AND twin.state IN {UnsettledStates}
                     AND ((twin.state IN ('uncertain', 'in_flight') AND (o.state = 'pending' OR twin.id < o.id))
                          OR (twin.state = 'pending' AND o.state = 'pending' AND twin.id < o.id AND twin.due_at <= @now)))
             ORDER BY o.priority, o.due_at LIMIT @limit

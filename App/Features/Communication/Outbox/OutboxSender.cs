@@ -12,7 +12,8 @@ namespace App.Features.Communication.Outbox;
 /// created → the log row gets Twilio's SID and status; a safe failure (429, connection refused before sending) →
 /// retried later with back-off, up to Outbox:MaxAttempts; a permanent refusal → the row is failed with Twilio's code
 /// and message; an uncertain outcome (timeout, 5xx, a worker that died mid-send) → nothing is resent until Twilio's
-/// own list has been searched for the message or call (see docs/twilio.md, "Errors and what is safe to retry").
+/// own list has been searched for the message or call (<see cref="OutboxReconciliation"/>; see docs/twilio.md, "Errors and
+/// what is safe to retry").
 /// </summary>
 public sealed class OutboxSender(
     Db db,
@@ -23,30 +24,22 @@ public sealed class OutboxSender(
     IOptions<OutboxOptions> options,
     ILogger<OutboxSender> logger)
 {
-    private sealed class LogRow
+    /// <summary>The log row an entry sends: the row as the history shows it, with its tenant and, for a call, its TwiML document.</summary>
+    internal sealed class LogRow : HistoryItem
     {
-        public long Id { get; init; }
         public string TenantId { get; init; } = "";
-        public string NetworkType { get; init; } = "";
-        public string ToNumber { get; init; } = "";
-        public string FromNumber { get; init; } = "";
-        public string? MessageContent { get; init; }
         public string? XmlFilename { get; init; }
-        public string? TwilioSid { get; init; }
-        public DateTimeOffset CreatedAt { get; init; }
-        public DateTimeOffset? SendAt { get; init; }
     }
 
-    private sealed record Created(string Sid, string? Status, int? Segments);
+    private const string LogRowSql = $"SELECT {HistoryItem.Columns}, tenant_id, xml_filename FROM communication_log WHERE id = @LogId";
+
+    internal sealed record Created(string Sid, string? Status, int? Segments);
 
     public async Task SendAsync(OutboxEntries.Entry entry, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         await using var connection = await db.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<LogRow>("""
-            SELECT id, tenant_id, network_type, to_number, from_number, message_content, xml_filename, twilio_sid, created_at, send_at
-            FROM communication_log WHERE id = @LogId
-            """, new { entry.LogId });
+        var row = await connection.QuerySingleOrDefaultAsync<LogRow>(LogRowSql, new { entry.LogId });
         if (row is null)
         {
             await OutboxEntries.SettleAsync(connection, entry.Id, "failed", "The log row no longer exists.");
@@ -81,7 +74,7 @@ public sealed class OutboxSender(
             Created? existing;
             try
             {
-                existing = await FindExistingAsync(connection, credentials, row, entry, cancellationToken);
+                existing = await OutboxReconciliation.FindExistingAsync(twilio, connection, credentials, row, entry, logger, cancellationToken);
             }
             catch (TwilioException error)
             {
@@ -192,61 +185,6 @@ public sealed class OutboxSender(
     }
 
     /// <summary>
-    /// Searches Twilio for a message or call this entry may already have created: same To and From (and body, for an
-    /// SMS), created after the entry, and not already another row's. Twins never reach Twilio at the same time (see
-    /// <see cref="OutboxEntries.ClaimDueAsync"/>), so such a message is this entry's own. Should two be found anyway
-    /// (a crash left two twins uncertain, or other software sent the same text on this account), the oldest is taken:
-    /// the safe choice is never to send the same message twice, and the other twin reconciles in turn.
-    /// </summary>
-    private async Task<Created?> FindExistingAsync(SqliteConnection connection, TwilioCredentials credentials, LogRow row, OutboxEntries.Entry entry,
-        CancellationToken cancellationToken)
-    {
-        var since = entry.CreatedAt.AddMinutes(-2);
-        // Twilio filters by whole GMT days: from the day before, to be safe around midnight.
-        var day = since.UtcDateTime.Date.AddDays(-1);
-        List<Created> candidates;
-        if (row.NetworkType == "sms")
-        {
-            var messages = await twilio.ListMessagesAsync(credentials, new ReadMessageOptions
-            {
-                To = new PhoneNumber(row.ToNumber),
-                From = new PhoneNumber(row.FromNumber),
-                DateSentAfter = day,
-                PageSize = 1000,
-            }, cancellationToken: cancellationToken);
-            candidates = messages.Items
-                .Where(m => m.Body == row.MessageContent && (TwilioRest.Utc(m.DateCreated) ?? DateTimeOffset.MaxValue) >= since)
-                .OrderBy(m => TwilioRest.Utc(m.DateCreated))
-                .Select(m => new Created(m.Sid, m.Status?.ToString(), null))
-                .ToList();
-        }
-        else
-        {
-            var calls = await twilio.ListCallsAsync(credentials, new ReadCallOptions
-            {
-                To = new PhoneNumber(row.ToNumber),
-                From = new PhoneNumber(row.FromNumber),
-                StartTimeAfter = day,
-                PageSize = 1000,
-            }, cancellationToken: cancellationToken);
-            candidates = calls.Items
-                .Where(c => (TwilioRest.Utc(c.DateCreated) ?? DateTimeOffset.MaxValue) >= since)
-                .OrderBy(c => TwilioRest.Utc(c.DateCreated))
-                .Select(c => new Created(c.Sid, c.Status?.ToString(), null))
-                .ToList();
-        }
-
-        if (candidates.Count == 0) return null;
-        var owned = (await connection.QueryAsync<string>(
-            "SELECT twilio_sid FROM communication_log WHERE tenant_id = @TenantId AND twilio_sid IN @Sids AND id <> @Id",
-            new { row.TenantId, Sids = candidates.Select(c => c.Sid), row.Id })).ToHashSet(StringComparer.Ordinal);
-        var unowned = candidates.Where(c => !owned.Contains(c.Sid)).ToList();
-        if (unowned.Count > 1)
-            logger.LogWarning("Outbox entry {EntryId}: {Count} messages at Twilio match and none is claimed; taking the oldest", entry.Id, unowned.Count);
-        return unowned.FirstOrDefault();
-    }
-
-    /// <summary>
     /// Gives the row its SID and settles the entry, in one transaction. A SID that another row already holds means
     /// that row took this message for its own: this entry goes back to reconciling, where it finds its real message
     /// (or, finding none, sends), so neither row is left without its send and no SID is held twice.
@@ -291,8 +229,7 @@ public sealed class OutboxSender(
         var reason = $"Internal error while sending ({error.GetType().Name}: {TenantTwilioClient.Truncate(error.Message)})";
         if (entry.Attempts >= settings.MaxAttempts)
         {
-            var row = await connection.QuerySingleOrDefaultAsync<LogRow>(
-                "SELECT id, tenant_id, network_type, to_number, from_number FROM communication_log WHERE id = @LogId", new { entry.LogId });
+            var row = await connection.QuerySingleOrDefaultAsync<LogRow>(LogRowSql, new { entry.LogId });
             var message = $"{reason}, {entry.Attempts} times; it was not confirmed by Twilio.";
             if (row is null) await OutboxEntries.SettleAsync(connection, entry.Id, "failed", message);
             else await FailAsync(connection, entry, row, null, message);

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using App.Infrastructure.Security;
 using Microsoft.Data.Sqlite;
 
 namespace App.Features.Ops.Backups;
@@ -197,9 +198,7 @@ public static class BackupArchive
         if (destination is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            output = new FileStream(destination, options);
+            output = new FileStream(destination, PrivateFiles.CreateNew());
         }
 
         long bytes = 0;
