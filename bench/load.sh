@@ -4,10 +4,10 @@
 #
 #   bash bench/load.sh
 #
-# Builds App (Release, into a private temp dir), starts it with an operator key and the Twilio simulator (outbox on,
-# so every send goes through the outbox to the simulator and comes back as real signed status callbacks), creates 50
-# tenants with 20 voice messages each over the API, stops it, seeds 20,000 history rows per tenant
-# (sql/seed-load.sql), then:
+# Builds App (Release, ReadyToRun as the Dockerfile publishes it, into a private temp dir), starts it with an operator
+# key and the Twilio simulator (outbox on, so every send goes through the outbox to the simulator and comes back as
+# real signed status callbacks), creates 50 tenants with 20 voice messages each over the API, stops it, seeds 20,000
+# history rows per tenant (sql/seed-load.sql), then:
 #   1. cold start: the time from launching App on that database to its first /health 200, and RSS at idle;
 #   2. the scenario: 500 connections of users spread over the 50 tenants, each waiting 250–750 ms between requests:
 #      voice message list, history pages, SMS sends, calls, an upload now and then (one wrk per kind of request, so
@@ -18,7 +18,8 @@
 #
 # Knobs (environment): DURATION (s of the measured scenario, 60), WARMUP (s, 20), FLOOD (s, 30), TENANTS (50),
 # SOURCE=HEAD|<git ref>|worktree (as in run.sh), KEEP=1 (keep the temp dir), APP_ENV="Key=Value ..." (extra
-# environment for App, e.g. to try a setting).
+# environment for App, e.g. to try a setting), DATA_CACHE=<dir> (the tenants and seeded database are kept there after
+# the first run and copied from there by the next ones, which saves the eight minutes of set-up when comparing builds).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,6 +32,8 @@ SOURCE="${SOURCE:-HEAD}"
 WORK="$(mktemp -d /tmp/switchboard-load.XXXXXX)"
 RESULTS="$BENCH_DIR/results/load-last-run.md"
 OPERATOR_KEY="op_load_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+MASTER_KEY="$(head -c 32 /dev/urandom | base64)"
+DATA_CACHE="${DATA_CACHE:-}"
 APP_PID=""
 SAMPLER_PID=""
 export BENCH_DIR
@@ -80,7 +83,7 @@ fi
 REVISION="$(git -C "$REPO" rev-parse --short "${SOURCE/worktree/HEAD}")"
 [[ "$SOURCE" == worktree ]] && REVISION+=" + uncommitted work tree"
 log "building App ($REVISION, Release) under $WORK"
-dotnet publish "$SRC/App/App.csproj" -c Release -o "$WORK/app" -p:SkipSpaBuild=true --artifacts-path "$WORK/artifacts" -nologo -v q \
+dotnet publish "$SRC/App/App.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false -o "$WORK/app" -p:SkipSpaBuild=true --artifacts-path "$WORK/artifacts" -nologo -v q \
   >"$WORK/build.log" 2>&1 || { tail -n 30 "$WORK/build.log" >&2; exit 1; }
 # Its own file name, so that a "pkill -f App.dll" elsewhere on a shared machine cannot stop the run.
 for f in dll runtimeconfig.json deps.json; do cp "$WORK/app/App.$f" "$WORK/app/switchboard-bench.$f"; done
@@ -92,7 +95,7 @@ APP="http://127.0.0.1:$(free_port)"
 read -r -a extra_env <<<"${APP_ENV:-}"
 app_env=(
   App__DataDirectory="$DATA" App__SeedDemoTenant=false ASPNETCORE_ENVIRONMENT=Production Urls="$APP" App__PublicBaseUrl="$APP"
-  App__MasterKey="$(head -c 32 /dev/urandom | base64)" Operator__ApiKey="$OPERATOR_KEY"
+  App__MasterKey="$MASTER_KEY" Operator__ApiKey="$OPERATOR_KEY"
   Serilog__MinimumLevel__Default=Warning Serilog__MinimumLevel__Override__Serilog.AspNetCore=Warning
   Twilio__Simulator__StepDelayMs=300 "${extra_env[@]}"
 )
@@ -107,28 +110,42 @@ start_app() { # -> APP_PID, and STARTED_MS: ms to the first /health 200
   STARTED_MS=$(( $(now_ms) - begin ))
 }
 operator() { curl -fsS -H "X-Operator-Key: $OPERATOR_KEY" -H 'Content-Type: application/json' "$@"; }
-json_field() { python3 -c "import json,sys; d=json.load(sys.stdin)['data']; print(d$1)"; }
+# The one field of the answer's data that set-up needs (sed: a python3 per request would take most of the set-up time).
+json_field() { sed -n "s/.*\"$1\": *\"\\{0,1\\}\\([^\",}]*\\).*/\\1/p"; }
 
 # ---------------------------------------------------------------- tenants, voice messages, history
-log "creating $TENANTS tenants with 20 voice messages each"
-start_app
-USERS="$WORK/users.txt"; : >"$USERS"
-for t in $(seq -w 1 "$TENANTS"); do
-  key="$(operator "$APP/api/system/tenants" -d "{\"name\": \"Load $t\", \"id\": \"load$t\"}" | json_field "['api_key']")"
-  first=""
-  for v in $(seq 1 20); do
-    id="$(curl -fsS "$APP/api/voice-messages" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
-      -d "{\"name\": \"Reminder $v\", \"voice_text\": \"Hello {{first_name}}, this is a reminder of your appointment at {{time}}. Message $v.\", \"voice_gender\": \"woman\"}" \
-      | json_field "['id']")"
-    first="${first:-$id}"
+USERS="$WORK/users.txt"
+if [[ -n "$DATA_CACHE" && -f "$DATA_CACHE/app.db" ]]; then
+  log "copying the tenants and history from $DATA_CACHE"
+  cp -r "$DATA_CACHE/." "$DATA/"; mv "$DATA/users.txt" "$USERS"; MASTER_KEY="$(cat "$DATA/master-key")"; rm "$DATA/master-key"
+  app_env=("${app_env[@]/#App__MasterKey=*/App__MasterKey=$MASTER_KEY}")
+else
+  log "creating $TENANTS tenants with 20 voice messages each"
+  start_app
+  : >"$USERS"
+  for t in $(seq -w 1 "$TENANTS"); do
+    key="$(operator "$APP/api/system/tenants" -d "{\"name\": \"Load $t\", \"id\": \"load$t\"}" | json_field api_key)"
+    first=""
+    for v in $(seq 1 20); do
+      id="$(curl -fsS "$APP/api/voice-messages" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
+        -d "{\"name\": \"Reminder $v\", \"voice_text\": \"Hello {{first_name}}, this is a reminder of your appointment at {{time}}. Message $v.\", \"voice_gender\": \"woman\"}" \
+        | json_field id)"
+      first="${first:-$id}"
+    done
+    echo "$key $first" >>"$USERS"
   done
-  echo "$key $first" >>"$USERS"
-done
-stop_app
-log "seeding 20,000 history rows per tenant"
-seed_start=$SECONDS
-sqlite3 "$DATA/app.db" <"$BENCH_DIR/sql/seed-load.sql"
-log "seeded in $((SECONDS - seed_start)) s ($(du -h "$DATA/app.db" | cut -f1))"
+  stop_app
+  log "seeding 20,000 history rows per tenant"
+  seed_start=$SECONDS
+  sqlite3 "$DATA/app.db" <"$BENCH_DIR/sql/seed-load.sql"
+  log "seeded in $((SECONDS - seed_start)) s ($(du -h "$DATA/app.db" | cut -f1))"
+  if [[ -n "$DATA_CACHE" ]]; then
+    mkdir -p "$DATA_CACHE"; cp -r "$DATA/." "$DATA_CACHE/"; cp "$USERS" "$DATA_CACHE/users.txt"; echo "$MASTER_KEY" >"$DATA_CACHE/master-key"
+  fi
+fi
+
+# Set-up wrote a gigabyte: let the kernel put it on disk now, or its write-back would slow every commit measured below.
+sync
 
 # One second of 8 kHz 16-bit mono silence as a WAV file: what the upload requests carry.
 AUDIO="$WORK/greeting.wav"
