@@ -16,6 +16,7 @@
 # Knobs (environment): DURATION (s per wrk run, default 10), ROUNDS (voice-messages rounds, default 3),
 # CONNECTIONS (default 100), THREADS (wrk threads, default 2), HISTORY_REQUESTS (default 200), KEEP=1 keeps the
 # temp dir, SKIP=list of benchmarks to skip (voice,history,sms,callbacks,load), SEED_SQL (default bench/sql/seed-history.sql),
+# APP_ENV="Key=Value ..." (extra environment for App, e.g. DOTNET_gcServer=1 to try a setting),
 # SOURCE=HEAD (default: App as committed, exported with git archive, so other people's half-written files in the work
 # tree cannot break or skew the run; any other git ref works too) or SOURCE=worktree (App as it is on disk now).
 set -euo pipefail
@@ -131,6 +132,8 @@ app_env=(
   Outbox__Enabled=false RateLimits__TenantPermitsPerSecond=1000000 RateLimits__TenantBurst=1000000
   Serilog__MinimumLevel__Default=Warning Serilog__MinimumLevel__Override__Serilog.AspNetCore=Warning
 )
+read -r -a extra_env <<<"${APP_ENV:-}"
+app_env+=("${extra_env[@]}")
 tenant_key() { # id -> api key
   (cd "$WORK/app" && env "${app_env[@]}" dotnet switchboard-bench.dll tenant create --name "Bench $1" --id "$1" 2>>"$WORK/cli.log") \
     | sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p'
