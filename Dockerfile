@@ -12,10 +12,13 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props App.sln ./
 COPY App/App.csproj App/
-RUN dotnet restore App/App.csproj
+# ReadyToRun: App and its packages compiled ahead of time for linux-x64, which takes a third off the start
+# (bench/README.md, "Performance at load"); framework-dependent as before, on the aspnet runtime image.
+RUN dotnet restore App/App.csproj -r linux-x64 -p:PublishReadyToRun=true
 COPY App/ App/
 COPY --from=web /src/App/wwwroot App/wwwroot
-RUN dotnet publish App/App.csproj -c Release -o /out --no-restore -p:SkipSpaBuild=true
+RUN dotnet publish App/App.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false \
+    -o /out --no-restore -p:SkipSpaBuild=true
 
 # Litestream (not a Debian package): its release binary, used only when LITESTREAM_REPLICA_URL is set.
 FROM debian:bookworm-slim AS litestream

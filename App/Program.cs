@@ -38,7 +38,10 @@ builder.Services
     .AddVoiceMessages()
     .AddLegacyImport()
     .AddBackups(builder.Configuration);
-builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).Assembly));
+// Validators come from FluentValidation's own registration (AddAppServices) and answers from the handlers: Carter only
+// finds the modules, so it neither scans for validators again nor registers response negotiators.
+builder.Services.AddCarter(new DependencyContextAssemblyCatalog(typeof(Program).Assembly),
+    carter => carter.WithEmptyValidators().WithEmptyResponseNegotiators());
 
 var app = builder.Build();
 try

@@ -9,11 +9,14 @@
 #   2. GET /api/communication/history first pages over 1,000,000 rows of one tenant (sequential, p50/p95) + SQL timings
 #   3. POST /api/communication/sms/send acceptance, wrk -t2 -c100
 #   4. signed SMS status callbacks POST /webhooks/twilio/{tenant}/sms, wrk -t2 -c100
-# then stops everything, deletes its temp dir and prints a summary (also written to bench/results/last-run.md).
+# then stops everything, deletes its temp dir and prints a summary (also written to bench/results/last-run.md);
+#   5. the load scenario, 50 tenants × 10 users, then the 500-connection flood: bench/load.sh, its own summary in
+#      bench/results/load-last-run.md (about 8 minutes with its set-up).
 #
 # Knobs (environment): DURATION (s per wrk run, default 10), ROUNDS (voice-messages rounds, default 3),
 # CONNECTIONS (default 100), THREADS (wrk threads, default 2), HISTORY_REQUESTS (default 200), KEEP=1 keeps the
-# temp dir, SKIP=list of benchmarks to skip (voice,history,sms,callbacks), SEED_SQL (default bench/sql/seed-history.sql),
+# temp dir, SKIP=list of benchmarks to skip (voice,history,sms,callbacks,load), SEED_SQL (default bench/sql/seed-history.sql),
+# APP_ENV="Key=Value ..." (extra environment for App, e.g. DOTNET_gcServer=1 to try a setting),
 # SOURCE=HEAD (default: App as committed, exported with git archive, so other people's half-written files in the work
 # tree cannot break or skew the run; any other git ref works too) or SOURCE=worktree (App as it is on disk now).
 set -euo pipefail
@@ -37,8 +40,7 @@ export BENCH_DIR BENCH_THREADS
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 skip() { [[ ",$SKIP," == *",$1,"* ]]; }
 
-cleanup() {
-  local code=$?
+stop_servers() {
   for pid in "${PIDS[@]}"; do
     if kill -0 "$pid" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
@@ -46,6 +48,10 @@ cleanup() {
       kill -9 "$pid" 2>/dev/null || true
     fi
   done
+}
+cleanup() {
+  local code=$?
+  stop_servers
   if [[ "${KEEP:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
   exit "$code"
 }
@@ -126,6 +132,8 @@ app_env=(
   Outbox__Enabled=false RateLimits__TenantPermitsPerSecond=1000000 RateLimits__TenantBurst=1000000
   Serilog__MinimumLevel__Default=Warning Serilog__MinimumLevel__Override__Serilog.AspNetCore=Warning
 )
+read -r -a extra_env <<<"${APP_ENV:-}"
+app_env+=("${extra_env[@]}")
 tenant_key() { # id -> api key
   (cd "$WORK/app" && env "${app_env[@]}" dotnet switchboard-bench.dll tenant create --name "Bench $1" --id "$1" 2>>"$WORK/cli.log") \
     | sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p'
@@ -337,3 +345,9 @@ cp "$RESULTS" "$BENCH_DIR/results/last-run.md"
 echo
 cat "$RESULTS"
 log "written to bench/results/last-run.md"
+
+if ! skip load; then
+  log "the load scenario (bench/load.sh), alone on the machine"
+  stop_servers
+  SOURCE="$SOURCE" bash "$BENCH_DIR/load.sh"
+fi

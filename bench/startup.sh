@@ -51,7 +51,7 @@ for i in "${!REFS[@]}"; do
   mkdir -p "$dir/src" "$dir/data"
   git -C "$REPO" archive "$ref" App Directory.Build.props Directory.Packages.props | tar -x -C "$dir/src"
   log "publishing ${LABEL[$i]}"
-  dotnet publish "$dir/src/App/App.csproj" -c Release -o "$dir/app" -p:SkipSpaBuild=true \
+  dotnet publish "$dir/src/App/App.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false -o "$dir/app" -p:SkipSpaBuild=true \
     --artifacts-path "$dir/artifacts" -nologo -v q >"$dir/publish.log" 2>&1 || { tail -n 20 "$dir/publish.log" >&2; exit 1; }
   (cd "$dir/app" && env App__DataDirectory="$dir/data" App__MasterKey="$MASTER_KEY" ASPNETCORE_ENVIRONMENT=Production \
      dotnet App.dll tenant create --name "Startup bench" 2>>"$dir/cli.log") >"$dir/tenant.json"

@@ -30,6 +30,8 @@ public sealed class LogRetention(Db db, IOptions<RetentionOptions> options, Time
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass runs in the background: the server starts serving without waiting for it.
+        await Task.Yield();
         var every = options.Value.Every > TimeSpan.Zero ? options.Value.Every : TimeSpan.FromHours(1);
         using var timer = new PeriodicTimer(every, time);
         do

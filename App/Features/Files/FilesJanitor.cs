@@ -15,6 +15,8 @@ public sealed class FilesJanitor(FileStorage storage, Db db, IOptions<FilesOptio
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass runs in the background: the server starts serving without waiting for it.
+        await Task.Yield();
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.SweepIntervalMinutes)));
         do
         {

@@ -9,9 +9,10 @@ namespace App.Features.Files;
 /// POST /api/files/upload (multipart/form-data: <c>file</c>, optional <c>description</c>, <c>tag_list</c> comma-separated,
 /// repeated or as a JSON array, <c>caller_number</c>). The body is streamed part by part (no form buffering) into a temporary file under the tenant's
 /// <c>.incoming</c> folder, counting bytes and stopping at the size limit. The real format comes from the content.
-/// Crash safety: the temporary file is flushed to disk, the row is inserted in a write transaction (which also holds the
-/// quota check), the file is renamed into place, then the transaction commits. A crash before the commit leaves at most
-/// a file no row points at — never counted (the quota is the sum of rows) and removed by <see cref="FilesJanitor"/>.
+/// Crash safety: the temporary file is flushed to disk and renamed into place, then the row is inserted (with the quota
+/// check) by the <see cref="WriteBatcher"/>, beside the sends. A refusal or a failed insert removes the file again; a
+/// crash before the commit leaves at most a file no row points at — never counted (the quota is the sum of rows) and
+/// removed by <see cref="FilesJanitor"/>.
 /// </summary>
 public static class UploadFile
 {
@@ -45,7 +46,7 @@ public static class UploadFile
             _ => "The caller number is too long.",
         });
 
-    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, Db db, [FromServices] FileStorage storage,
+    public static async Task<IResult> Handle(HttpContext http, CurrentTenant tenant, WriteBatcher writer, [FromServices] FileStorage storage,
         TenantDirectory directory, IOptions<FilesOptions> options, CancellationToken ct)
     {
         var tempPath = Path.Combine(storage.IncomingDirectory(tenant.Id), Guid.NewGuid().ToString("N") + ".part");
@@ -55,7 +56,6 @@ public static class UploadFile
             if (upload.Refusal is { } refused) return refused;
             if (!upload.HasFile) return Validation.Problem("file", "Attach the audio file in a multipart part named 'file'.");
 
-            await using var connection = await db.OpenAsync(ct);
             var fields = await ReadFieldsAsync(upload, tenant, directory, ct);
             if (fields.Problem is { } problem) return problem;
 
@@ -69,18 +69,8 @@ public static class UploadFile
             var finalPath = Path.Combine(storage.TenantDirectory(tenant.Id), storedName);
             var quota = options.Value.TenantQuotaBytes;
 
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var used = await connection.ExecuteScalarAsync<long>(QuotaSql, new { tenantId = tenant.Id }, transaction);
-            if (used + upload.FileSize > quota)
-            {
-                var remaining = Math.Max(0, quota - used);
-                return Api.Error(StatusCodes.Status409Conflict, ErrorCodes.QuotaExceeded,
-                    $"The file ({upload.FileSize} bytes) does not fit: {remaining} of the tenant's {quota} bytes remain.",
-                    new Dictionary<string, long> { ["remaining_bytes"] = remaining, ["quota_bytes"] = quota, ["used_bytes"] = used, ["file_size"] = upload.FileSize });
-            }
-
             var displayName = FileNames.ForDisplay(upload.FileName, format);
-            var row = await connection.QuerySingleAsync<FileRow>(InsertSql, new
+            var file = new
             {
                 TenantId = tenant.Id,
                 Filename = displayName,
@@ -93,17 +83,31 @@ public static class UploadFile
                 fields.Description,
                 TagList = Tags.Store(fields.Tags),
                 fields.CallerNumber,
-            }, transaction);
-
+            };
             File.Move(tempPath, finalPath);
+            (FileRow? Row, long Used) stored;
             try
             {
-                transaction.Commit();
+                stored = await writer.WriteAsync<(FileRow?, long)>(async (connection, transaction) =>
+                {
+                    var used = await connection.ExecuteScalarAsync<long>(QuotaSql, new { tenantId = tenant.Id }, transaction);
+                    if (used + upload.FileSize > quota) return (null, used);
+                    return (await connection.QuerySingleAsync<FileRow>(InsertSql, file, transaction), used);
+                });
             }
             catch
             {
                 File.Delete(finalPath);
                 throw;
+            }
+
+            if (stored.Row is not { } row)
+            {
+                File.Delete(finalPath);
+                var remaining = Math.Max(0, quota - stored.Used);
+                return Api.Error(StatusCodes.Status409Conflict, ErrorCodes.QuotaExceeded,
+                    $"The file ({upload.FileSize} bytes) does not fit: {remaining} of the tenant's {quota} bytes remain.",
+                    new Dictionary<string, long> { ["remaining_bytes"] = remaining, ["quota_bytes"] = quota, ["used_bytes"] = stored.Used, ["file_size"] = upload.FileSize });
             }
 
             return Api.Created($"/api/files/{row.Id}", FileItem.From(row), MessageFor(displayName, format));

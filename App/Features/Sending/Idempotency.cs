@@ -69,7 +69,7 @@ public static class Idempotency
         return Task.FromResult(inserted == 1);
     }
 
-    public static Task<int> ForgetOlderThanAsync(SqliteConnection connection, DateTimeOffset cutoff) =>
+    public static Task<int> ForgetOlderThanAsync(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset cutoff) =>
         connection.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @cutoff",
-            new { cutoff = Db.Timestamp(cutoff) });
+            new { cutoff = Db.Timestamp(cutoff) }, transaction);
 }

@@ -8,18 +8,21 @@ public sealed class SendingModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        app.MapSend<SendSms.Request, SendSms.Response>("/api/communication/sms/send", SendSms.Handle, "SMS", Permissions.SendSms,
+        app.MapPost("/api/communication/sms/send", SendSms.Handle).AsSend<SendSms.Request, SendSms.Response>("SMS", Permissions.SendSms,
             "Send an SMS: accepted into the outbox at once (status queued, or scheduled with send_at).");
-        app.MapSend<SendCall.Request, SendCall.Response>("/api/communication/voice/send", SendCall.Handle, "Calls", Permissions.SendVoice,
+        app.MapPost("/api/communication/voice/send", SendCall.Handle).AsSend<SendCall.Request, SendCall.Response>("Calls", Permissions.SendVoice,
             "Place a call that speaks a voice message (variables filled in): accepted into the outbox at once.");
     }
 }
 
 internal static class SendEndpointConventions
 {
-    /// <summary>A send endpoint: JSON or a form in, the answer in the envelope, and the refusals every send shares.</summary>
-    public static RouteHandlerBuilder MapSend<TRequest, TResponse>(this IEndpointRouteBuilder app, string pattern, Delegate handler, string tag,
-        string permission, string summary) where TRequest : notnull => app.MapPost(pattern, handler)
+    /// <summary>
+    /// A send endpoint: JSON or a form in, the answer in the envelope, and the refusals every send shares. (The route
+    /// is mapped at the call site, with the handler as a method group, so the request delegate generator compiles it.)
+    /// </summary>
+    public static RouteHandlerBuilder AsSend<TRequest, TResponse>(this RouteHandlerBuilder route, string tag, string permission, string summary)
+        where TRequest : notnull => route
         .RequireAuthorization()
         .RequireRateLimiting(RateLimits.TenantPolicy)
         .WithErrorResponses()

@@ -52,12 +52,15 @@ public sealed class Db
     /// synchronous = FULL: in WAL mode NORMAL lets a committed transaction roll back after a power loss or an OS crash,
     /// and a commit here answers a client (an accepted send) or tells the outbox that Twilio has a message. FULL syncs
     /// the WAL at every commit; the write batcher makes that one sync per group of requests (cost: bench/README.md).
+    /// cache_size = 1 MiB (SQLite's default is 2 MB): a reader's cache is dropped whenever another connection has
+    /// written, which under load is before nearly every read, so a bigger one held memory (per pooled connection) and
+    /// saved nothing; the operating system's file cache keeps the pages warm (bench/README.md, "Performance at load").
     /// </summary>
     private static void SetPragmasOnce(SqliteConnection connection)
     {
         if (!HandlesWithPragmas.TryAdd(connection.Handle!, HandlesWithPragmas)) return;
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
+        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA cache_size = -1024;";
         pragma.ExecuteNonQuery();
     }
 

@@ -54,10 +54,11 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             connection.Execute("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT");
 
         var embedded = Embedded();
-        VerifyApplied(connection, embedded);
+        var alreadyApplied = VerifyApplied(connection, embedded);
 
         var applied = new List<int>();
-        foreach (var migration in embedded)
+        // An up-to-date database (every start but the first after an upgrade) opens no transaction at all.
+        foreach (var migration in embedded.Where(m => !alreadyApplied.Contains(m.Version)))
         {
             // BEGIN IMMEDIATE takes the write lock first, so two processes starting together cannot both apply a migration.
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -77,8 +78,6 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
         }
 
-        // Keeps the query planner's statistics current so filters pick the right index (cheap when nothing changed).
-        connection.Execute("PRAGMA optimize;");
         return applied;
     }
 
@@ -98,11 +97,14 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
     /// Every migration the database has applied must still be embedded, unchanged. Rows recorded before checksums
     /// existed take the checksum of the file as it is now (migration 0007 repairs what earlier edits left behind).
     /// </summary>
-    private static void VerifyApplied(SqliteConnection connection, IReadOnlyList<Migration> embedded)
+    /// <returns>The versions the database has applied.</returns>
+    private static HashSet<int> VerifyApplied(SqliteConnection connection, IReadOnlyList<Migration> embedded)
     {
         var byVersion = embedded.ToDictionary(m => m.Version);
+        var applied = new HashSet<int>();
         foreach (var row in connection.Query<AppliedRow>("SELECT version, name, checksum FROM schema_migrations ORDER BY version"))
         {
+            applied.Add((int)row.Version);
             if (!byVersion.TryGetValue((int)row.Version, out var migration))
                 throw new MigrationMismatchException(
                     $"The database has applied migration {row.Name}.sql, which this version of App does not have: it was made by a newer version. Start that version, or restore a backup made with this one.");
@@ -125,6 +127,8 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
                 throw new MigrationMismatchException(
                     $"Migrations/{migration.FileName} was changed after this database applied it (checksum {row.Checksum[..12]}… applied, {migration.Checksum[..12]}… now). Applied migrations must never be edited: restore the file and put the change in a new migration.");
         }
+
+        return applied;
     }
 
     private static string Read(Assembly assembly, string resource)

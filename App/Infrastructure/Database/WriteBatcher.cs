@@ -89,7 +89,7 @@ public sealed class WriteBatcher(Db db, ILogger<WriteBatcher> logger) : Backgrou
     {
         var connection = await db.OpenAsync();
         await using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;"; // 64 MiB, for this one connection
+        pragmas.CommandText = "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0;"; // 16 MiB, for this one connection
         await pragmas.ExecuteNonQueryAsync();
         return connection;
     }

@@ -40,6 +40,13 @@ public static partial class ErrorHandling
                 429 => (ErrorCodes.RateLimited, "Too many requests."),
                 var other => (other >= 500 ? ErrorCodes.InternalError : ErrorCodes.BadRequest, "The request could not be processed."),
             };
+            if (context.Response.StatusCode == 400 && UnparsableQueryValue(context) is { } failure)
+            {
+                await Api.Error(400, ErrorCodes.ValidationError, $"'{failure.Field}' {failure.Expected}.",
+                    new Dictionary<string, string[]> { [failure.Field] = [failure.Expected] }).ExecuteAsync(context);
+                return;
+            }
+
             await Api.Error(context.Response.StatusCode, code, message).ExecuteAsync(context);
         });
     }
@@ -121,17 +128,44 @@ public static partial class ErrorHandling
         if (field is null) return null;
         var type = match.Groups["type"].Value;
         if (type.StartsWith("Nullable<", StringComparison.Ordinal)) type = type["Nullable<".Length..^1];
-        var expected = type.TrimEnd('?') switch
-        {
-            "int" or "long" or "short" or "byte" or "uint" or "ulong" => "must be a whole number",
-            "decimal" or "double" or "float" => "must be a number",
-            "bool" => "must be true or false",
-            "DateOnly" => "must be an ISO-8601 date such as 2026-01-31",
-            "DateTimeOffset" or "DateTime" => "must be an ISO-8601 date/time such as 2026-01-31T09:30:00Z",
-            _ => "has the wrong type",
-        };
-        return (Validation.ToSnakeCase(field), expected);
+        return (Validation.ToSnakeCase(field), Expected(type.TrimEnd('?')));
     }
+
+    /// <summary>
+    /// The same failure on an endpoint compiled by the request delegate generator: for an optional query value that
+    /// does not convert it answers a bare 400 without saying which (see App.csproj). The endpoint's binding metadata
+    /// names its parameters, so the first query value that does not convert to its parameter's type is the culprit.
+    /// </summary>
+    private static (string Field, string Expected)? UnparsableQueryValue(HttpContext context)
+    {
+        foreach (var parameter in context.GetEndpoint()?.Metadata.OfType<IParameterBindingMetadata>() ?? [])
+        {
+            if (!parameter.HasTryParse) continue;
+            var field = context.Request.Query.Keys.FirstOrDefault(key =>
+                string.Equals(key, parameter.Name, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(key, Validation.ToSnakeCase(parameter.Name), StringComparison.OrdinalIgnoreCase));
+            if (field is null || context.Request.Query[field].ToString() is not { Length: > 0 } value) continue;
+            var type = Nullable.GetUnderlyingType(parameter.ParameterInfo.ParameterType) ?? parameter.ParameterInfo.ParameterType;
+            var tryParse = type.GetMethod("TryParse", [typeof(string), typeof(IFormatProvider), type.MakeByRefType()]);
+            if (tryParse is null) continue;
+            object?[] arguments = [value, System.Globalization.CultureInfo.InvariantCulture, null];
+            if (tryParse.Invoke(null, arguments) is false) return (Validation.ToSnakeCase(field), Expected(type.Name));
+        }
+
+        return null;
+    }
+
+    /// <param name="typeName">A C# keyword (<c>int</c>) or the type's own name (<c>Int32</c>, <c>DateOnly</c>).</param>
+    private static string Expected(string typeName) => typeName switch
+    {
+        "int" or "long" or "short" or "byte" or "uint" or "ulong" or "Int32" or "Int64" or "Int16" or "Byte" or "UInt32" or "UInt64"
+            => "must be a whole number",
+        "decimal" or "double" or "float" or "Decimal" or "Double" or "Single" => "must be a number",
+        "bool" or "Boolean" => "must be true or false",
+        "DateOnly" => "must be an ISO-8601 date such as 2026-01-31",
+        "DateTimeOffset" or "DateTime" => "must be an ISO-8601 date/time such as 2026-01-31T09:30:00Z",
+        _ => "has the wrong type",
+    };
 
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from ".*"\.$""", RegexOptions.Singleline)]
     private static partial Regex BindingFailure();

@@ -1,6 +1,5 @@
 using App.Infrastructure.Hosting;
 using App.Twilio;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Twilio.Rest.Api.V2010.Account;
 using Twilio.Types;
@@ -14,9 +13,12 @@ namespace App.Features.Communication.Outbox;
 /// and message; an uncertain outcome (timeout, 5xx, a worker that died mid-send) → nothing is resent until Twilio's
 /// own list has been searched for the message or call (<see cref="OutboxReconciliation"/>; see docs/twilio.md, "Errors and
 /// what is safe to retry").
+/// What it writes goes through the <see cref="WriteBatcher"/>, beside the sends and callbacks, never on a transaction
+/// of its own (bench/README.md, "Sends waiting on the write lock").
 /// </summary>
 public sealed class OutboxSender(
     Db db,
+    WriteBatcher writer,
     TwilioAccounts accounts,
     TwilioRest twilio,
     PublicUrls urls,
@@ -42,29 +44,28 @@ public sealed class OutboxSender(
         var row = await connection.QuerySingleOrDefaultAsync<LogRow>(LogRowSql, new { entry.LogId });
         if (row is null)
         {
-            await OutboxEntries.SettleAsync(connection, entry.Id, "failed", "The log row no longer exists.");
+            await SettleAsync(entry, "failed", "The log row no longer exists.");
             return;
         }
 
         if (row.TwilioSid is not null)
         {
             // Already created (a callback or reconciliation recorded it): never send twice.
-            await OutboxEntries.SettleAsync(connection, entry.Id, "done");
+            await SettleAsync(entry, "done");
             return;
         }
 
         if (!pacer.TryAcquire(entry.TenantId))
         {
             var wait = TimeSpan.FromSeconds(1 / Math.Max(0.1, settings.TenantSendsPerSecond));
-            await OutboxEntries.DeferAsync(connection, entry.Id, entry.NeedsReconciliation ? "uncertain" : "pending",
-                DateTimeOffset.UtcNow + wait, lastError: null, refundAttempt: true);
+            await DeferAsync(entry, entry.NeedsReconciliation ? "uncertain" : "pending", DateTimeOffset.UtcNow + wait, lastError: null, refundAttempt: true);
             return;
         }
 
         var account = await accounts.FindAsync(entry.TenantId, cancellationToken);
         if (account is null || account.MissingConfiguration is not null)
         {
-            await FailAsync(connection, entry, row, null, account?.MissingConfiguration ?? "The tenant no longer exists.");
+            await FailAsync(entry, row, null, account?.MissingConfiguration ?? "The tenant no longer exists.");
             return;
         }
 
@@ -78,21 +79,21 @@ public sealed class OutboxSender(
             }
             catch (TwilioException error)
             {
-                await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain",
-                    DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs), "Reconciliation failed: " + error.Message, refundAttempt: true);
+                await DeferAsync(entry, "uncertain", DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(settings.ReconcileDelayMs),
+                    "Reconciliation failed: " + error.Message, refundAttempt: true);
                 return;
             }
 
             if (existing is not null)
             {
                 logger.LogInformation("Outbox entry {EntryId}: found {Sid} at Twilio; not resending", entry.Id, existing.Sid);
-                await RecordCreatedAsync(connection, entry, row, existing, "reconcile");
+                await RecordCreatedAsync(entry, row, existing, "reconcile");
                 return;
             }
 
             if (OutOfRetries(entry.Attempts, row))
             {
-                await FailAsync(connection, entry, row, null,
+                await FailAsync(entry, row, null,
                     $"Twilio did not confirm the send after {entry.Attempts} attempts (each checked against Twilio's records first); it was not sent.");
                 return;
             }
@@ -103,40 +104,38 @@ public sealed class OutboxSender(
             var created = row.NetworkType == "sms"
                 ? await CreateMessageAsync(credentials, row, cancellationToken)
                 : await CreateCallAsync(credentials, row, cancellationToken);
-            await RecordCreatedAsync(connection, entry, row, created, "twilio");
+            await RecordCreatedAsync(entry, row, created, "twilio");
         }
         catch (TwilioUncertainException error)
         {
             logger.LogWarning("Outbox entry {EntryId}: uncertain outcome ({Reason}); reconciling before any resend", entry.Id, error.Message);
-            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain", ReconcileAt(entry), error.Message);
+            await DeferAsync(entry, "uncertain", ReconcileAt(entry), error.Message);
         }
         catch (TwilioConnectionException error) when (error.RequestSent)
         {
-            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain", ReconcileAt(entry), error.Message);
+            await DeferAsync(entry, "uncertain", ReconcileAt(entry), error.Message);
         }
         catch (TwilioException error) when (error.IsRetryable)
         {
             if (OutOfRetries(entry.Attempts + 1, row))
             {
-                await FailAsync(connection, entry, row, (error as TwilioApiException)?.Code,
+                await FailAsync(entry, row, (error as TwilioApiException)?.Code,
                     $"Gave up after {entry.Attempts + 1} attempts: {error.Message}");
                 return;
             }
 
             var retryAfter = (error as TwilioApiException)?.RetryAfter ?? TimeSpan.Zero;
             var backoff = settings.BackoffFor((int)entry.Attempts + 1);
-            await OutboxEntries.DeferAsync(connection, entry.Id, "pending",
-                DateTimeOffset.UtcNow + (retryAfter > backoff ? retryAfter : backoff), error.Message);
+            await DeferAsync(entry, "pending", DateTimeOffset.UtcNow + (retryAfter > backoff ? retryAfter : backoff), error.Message);
         }
         catch (TwilioApiException error)
         {
-            if (error.Code == 21610) await OptOutList.AddAsync(connection, entry.TenantId, row.ToNumber, "twilio-21610");
-            await FailAsync(connection, entry, row, error.Code, error.Message);
+            await FailAsync(entry, row, error.Code, error.Message, optedOut: error.Code == 21610);
         }
         catch (ArgumentException error)
         {
             // The client refused to send something Twilio would reject (checked before any request).
-            await FailAsync(connection, entry, row, null, error.Message);
+            await FailAsync(entry, row, null, error.Message);
         }
     }
 
@@ -189,32 +188,35 @@ public sealed class OutboxSender(
     /// that row took this message for its own: this entry goes back to reconciling, where it finds its real message
     /// (or, finding none, sends), so neither row is left without its send and no SID is held twice.
     /// </summary>
-    private async Task RecordCreatedAsync(SqliteConnection connection, OutboxEntries.Entry entry, LogRow row, Created created, string source)
+    private async Task RecordCreatedAsync(OutboxEntries.Entry entry, LogRow row, Created created, string source)
     {
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        var holder = await connection.ExecuteScalarAsync<long?>(
-            "SELECT id FROM communication_log WHERE tenant_id = @TenantId AND twilio_sid = @Sid AND id <> @Id",
-            new { row.TenantId, created.Sid, row.Id }, transaction);
-        if (holder is not null)
+        var holder = await writer.WriteAsync(async (connection, transaction) =>
         {
-            await transaction.RollbackAsync();
-            logger.LogWarning("Outbox entry {EntryId}: Twilio's {Sid} is already held by log {Holder}; reconciling again", entry.Id, created.Sid, holder);
-            await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain", DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(options.Value.ReconcileDelayMs),
-                $"Twilio's {created.Sid} was already recorded for another send; reconciling again.");
-            return;
-        }
+            var holder = await connection.ExecuteScalarAsync<long?>(
+                "SELECT id FROM communication_log WHERE tenant_id = @TenantId AND twilio_sid = @Sid AND id <> @Id",
+                new { row.TenantId, created.Sid, row.Id }, transaction);
+            if (holder is not null)
+            {
+                await OutboxEntries.DeferAsync(connection, transaction, entry.Id, "uncertain",
+                    DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(options.Value.ReconcileDelayMs),
+                    $"Twilio's {created.Sid} was already recorded for another send; reconciling again.");
+                return holder;
+            }
 
-        await connection.ExecuteAsync("""
-            UPDATE communication_log SET twilio_sid = @Sid, sent_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
-                                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-            WHERE id = @Id AND twilio_sid IS NULL
-            """, new { created.Sid, row.Id }, transaction);
-        var status = created.Status ?? "queued";
-        await CommunicationLog.ApplyAsync(connection, row.Id, row.NetworkType,
-            new CommunicationLog.StatusChange(status, source, $"{row.NetworkType}:{created.Sid}:{status}", TwilioSid: created.Sid, Segments: created.Segments),
-            transaction);
-        await OutboxEntries.SettleAsync(connection, entry.Id, "done", transaction: transaction);
-        await transaction.CommitAsync();
+            await connection.ExecuteAsync("""
+                UPDATE communication_log SET twilio_sid = @Sid, sent_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+                                             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                WHERE id = @Id AND twilio_sid IS NULL
+                """, new { created.Sid, row.Id }, transaction);
+            var status = created.Status ?? "queued";
+            await CommunicationLog.ApplyAsync(connection, row.Id, row.NetworkType,
+                new CommunicationLog.StatusChange(status, source, $"{row.NetworkType}:{created.Sid}:{status}", TwilioSid: created.Sid, Segments: created.Segments),
+                transaction);
+            await OutboxEntries.SettleAsync(connection, transaction, entry.Id, "done");
+            return null;
+        });
+        if (holder is not null)
+            logger.LogWarning("Outbox entry {EntryId}: Twilio's {Sid} is already held by log {Holder}; reconciling again", entry.Id, created.Sid, holder);
     }
 
     /// <summary>
@@ -225,24 +227,34 @@ public sealed class OutboxSender(
     public async Task RecordUnexpectedFailureAsync(OutboxEntries.Entry entry, Exception error)
     {
         var settings = options.Value;
-        await using var connection = await db.OpenAsync();
         var reason = $"Internal error while sending ({error.GetType().Name}: {TenantTwilioClient.Truncate(error.Message)})";
         if (entry.Attempts >= settings.MaxAttempts)
         {
-            var row = await connection.QuerySingleOrDefaultAsync<LogRow>(LogRowSql, new { entry.LogId });
+            LogRow? row;
+            await using (var connection = await db.OpenAsync())
+                row = await connection.QuerySingleOrDefaultAsync<LogRow>(LogRowSql, new { entry.LogId });
             var message = $"{reason}, {entry.Attempts} times; it was not confirmed by Twilio.";
-            if (row is null) await OutboxEntries.SettleAsync(connection, entry.Id, "failed", message);
-            else await FailAsync(connection, entry, row, null, message);
+            if (row is null) await SettleAsync(entry, "failed", message);
+            else await FailAsync(entry, row, null, message);
             return;
         }
 
-        await OutboxEntries.DeferAsync(connection, entry.Id, "uncertain", ReconcileAt(entry), reason + ".");
+        await DeferAsync(entry, "uncertain", ReconcileAt(entry), reason + ".");
     }
 
-    private static async Task FailAsync(SqliteConnection connection, OutboxEntries.Entry entry, LogRow row, int? errorCode, string message)
-    {
-        await CommunicationLog.ApplyAsync(connection, row.Id, row.NetworkType,
-            new CommunicationLog.StatusChange(Statuses.Failed, "outbox", $"outbox:{row.Id}:failed", errorCode, message));
-        await OutboxEntries.SettleAsync(connection, entry.Id, "failed", message);
-    }
+    /// <param name="optedOut">Twilio refused because the person opted out (21610): the number joins the tenant's opt-outs.</param>
+    private Task FailAsync(OutboxEntries.Entry entry, LogRow row, int? errorCode, string message, bool optedOut = false) =>
+        writer.WriteAsync(async (connection, transaction) =>
+        {
+            if (optedOut) await OptOutList.AddAsync(connection, entry.TenantId, row.ToNumber, "twilio-21610", transaction);
+            await CommunicationLog.ApplyAsync(connection, row.Id, row.NetworkType,
+                new CommunicationLog.StatusChange(Statuses.Failed, "outbox", $"outbox:{row.Id}:failed", errorCode, message), transaction);
+            await OutboxEntries.SettleAsync(connection, transaction, entry.Id, "failed", message);
+        });
+
+    private Task SettleAsync(OutboxEntries.Entry entry, string state, string? lastError = null) =>
+        writer.WriteAsync((connection, transaction) => OutboxEntries.SettleAsync(connection, transaction, entry.Id, state, lastError));
+
+    private Task DeferAsync(OutboxEntries.Entry entry, string state, DateTimeOffset dueAt, string? lastError, bool refundAttempt = false) =>
+        writer.WriteAsync((connection, transaction) => OutboxEntries.DeferAsync(connection, transaction, entry.Id, state, dueAt, lastError, refundAttempt));
 }

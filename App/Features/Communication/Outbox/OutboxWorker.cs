@@ -13,6 +13,7 @@ namespace App.Features.Communication.Outbox;
 public sealed class OutboxWorker(
     IServiceScopeFactory scopes,
     Db db,
+    WriteBatcher writer,
     OutboxSignal signal,
     TenantPacer pacer,
     TwilioAccounts accounts,
@@ -49,8 +50,8 @@ public sealed class OutboxWorker(
                 {
                     _nextHousekeeping = DateTimeOffset.UtcNow.AddSeconds(settings.ReconcileEverySeconds);
                     await ReconcileStaleRowsAsync(stoppingToken);
-                    await using var connection = await db.OpenAsync(stoppingToken);
-                    await Idempotency.ForgetOlderThanAsync(connection, DateTimeOffset.UtcNow - Idempotency.Retention);
+                    await writer.WriteAsync((connection, transaction) =>
+                        Idempotency.ForgetOlderThanAsync(connection, transaction, DateTimeOffset.UtcNow - Idempotency.Retention));
                 }
 
                 if (sent == 0) await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.PollIntervalMs), stoppingToken);
@@ -73,7 +74,7 @@ public sealed class OutboxWorker(
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var due = await OutboxEntries.ClaimDueAsync(db, time.GetUtcNow(), settings.BatchSize, TimeSpan.FromSeconds(settings.LockSeconds), cancellationToken);
+        var due = await OutboxEntries.ClaimDueAsync(writer, time.GetUtcNow(), settings.BatchSize, TimeSpan.FromSeconds(settings.LockSeconds));
         if (due.Count == 0) return 0;
 
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },

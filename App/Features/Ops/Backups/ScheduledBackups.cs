@@ -33,6 +33,8 @@ public sealed class ScheduledBackups(Db db, DataDirectory dataDirectory, IOption
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass runs in the background: the server starts serving without waiting for it.
+        await Task.Yield();
         var settings = options.Value;
         if (string.IsNullOrWhiteSpace(settings.Directory)) return;
         var folder = Path.GetFullPath(settings.Directory);
