@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using App.Infrastructure.Observability;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -11,7 +10,7 @@ namespace App.Infrastructure.Web;
 /// malformed requests (bad JSON, wrong content type, bad route/query values), unknown routes and wrong methods,
 /// and unhandled exceptions (500 with a correlation id, recorded in error_log, no internals in the body).
 /// </summary>
-public static partial class ErrorHandling
+public static class ErrorHandling
 {
     public static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 
@@ -40,10 +39,9 @@ public static partial class ErrorHandling
                 429 => (ErrorCodes.RateLimited, "Too many requests."),
                 var other => (other >= 500 ? ErrorCodes.InternalError : ErrorCodes.BadRequest, "The request could not be processed."),
             };
-            if (context.Response.StatusCode == 400 && UnparsableQueryValue(context) is { } failure)
+            if (context.Response.StatusCode == 400 && UnparsableQueryValue(context, context.GetEndpoint()) is { } failure)
             {
-                await Api.Error(400, ErrorCodes.ValidationError, $"'{failure.Field}' {failure.Expected}.",
-                    new Dictionary<string, string[]> { [failure.Field] = [failure.Expected] }).ExecuteAsync(context);
+                await failure.ExecuteAsync(context);
                 return;
             }
 
@@ -103,42 +101,22 @@ public static partial class ErrorHandling
             return Api.Error(400, ErrorCodes.BadRequest, "The request body is empty: send a JSON object.");
         }
 
-        if (QueryBindingFailure(context, bad.Message) is { } failure)
-        {
-            return Api.Error(400, ErrorCodes.ValidationError, $"'{failure.Field}' {failure.Expected}.",
-                new Dictionary<string, string[]> { [failure.Field] = [failure.Expected] });
-        }
+        if (bad.StatusCode == 400 && UnparsableQueryValue(context, context.Features.Get<IExceptionHandlerFeature>()?.Endpoint) is { } failure)
+            return failure;
 
         return Api.Error(bad.StatusCode, ErrorCodes.BadRequest, Sanitise(bad.Message));
     }
 
     /// <summary>
     /// A query parameter whose value does not convert (<c>?page=abc</c>, <c>?from=yesterday</c>) is a validation error
-    /// on that parameter. ASP.NET reports it as <c>Failed to bind parameter "Nullable&lt;int&gt; page" from "abc".</c>; route values
-    /// that do not convert stay a plain 400.
+    /// on that parameter; route values that do not convert stay a plain 400. ASP.NET reports the failure either as an
+    /// exception (a required parameter) or as a bare 400 (an optional one, from the request delegate generator), naming
+    /// the parameter only in a message. The endpoint's binding metadata names its parameters and their types, so the
+    /// first query value that does not convert to its parameter's type is the culprit, whichever way it was reported.
     /// </summary>
-    private static (string Field, string Expected)? QueryBindingFailure(HttpContext context, string message)
+    private static IResult? UnparsableQueryValue(HttpContext context, Endpoint? endpoint)
     {
-        var match = BindingFailure().Match(message);
-        if (!match.Success) return null;
-        var name = match.Groups["name"].Value;
-        var field = context.Request.Query.Keys.FirstOrDefault(key =>
-            string.Equals(key, name, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(key, Validation.ToSnakeCase(name), StringComparison.OrdinalIgnoreCase));
-        if (field is null) return null;
-        var type = match.Groups["type"].Value;
-        if (type.StartsWith("Nullable<", StringComparison.Ordinal)) type = type["Nullable<".Length..^1];
-        return (Validation.ToSnakeCase(field), Expected(type.TrimEnd('?')));
-    }
-
-    /// <summary>
-    /// The same failure on an endpoint compiled by the request delegate generator: for an optional query value that
-    /// does not convert it answers a bare 400 without saying which (see App.csproj). The endpoint's binding metadata
-    /// names its parameters, so the first query value that does not convert to its parameter's type is the culprit.
-    /// </summary>
-    private static (string Field, string Expected)? UnparsableQueryValue(HttpContext context)
-    {
-        foreach (var parameter in context.GetEndpoint()?.Metadata.OfType<IParameterBindingMetadata>() ?? [])
+        foreach (var parameter in endpoint?.Metadata.OfType<IParameterBindingMetadata>() ?? [])
         {
             if (!parameter.HasTryParse) continue;
             var field = context.Request.Query.Keys.FirstOrDefault(key =>
@@ -146,29 +124,34 @@ public static partial class ErrorHandling
                 || string.Equals(key, Validation.ToSnakeCase(parameter.Name), StringComparison.OrdinalIgnoreCase));
             if (field is null || context.Request.Query[field].ToString() is not { Length: > 0 } value) continue;
             var type = Nullable.GetUnderlyingType(parameter.ParameterInfo.ParameterType) ?? parameter.ParameterInfo.ParameterType;
-            var tryParse = type.GetMethod("TryParse", [typeof(string), typeof(IFormatProvider), type.MakeByRefType()]);
-            if (tryParse is null) continue;
-            object?[] arguments = [value, System.Globalization.CultureInfo.InvariantCulture, null];
-            if (tryParse.Invoke(null, arguments) is false) return (Validation.ToSnakeCase(field), Expected(type.Name));
+            if (!type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IParsable<>))) continue;
+            if (ParsesMethod.MakeGenericMethod(type).Invoke(null, [value]) is not false) continue;
+
+            var name = Validation.ToSnakeCase(field);
+            var expected = Expected(type);
+            return Api.Error(400, ErrorCodes.ValidationError, $"'{name}' {expected}.", new Dictionary<string, string[]> { [name] = [expected] });
         }
 
         return null;
     }
 
-    /// <param name="typeName">A C# keyword (<c>int</c>) or the type's own name (<c>Int32</c>, <c>DateOnly</c>).</param>
-    private static string Expected(string typeName) => typeName switch
+    private static readonly System.Reflection.MethodInfo ParsesMethod =
+        typeof(ErrorHandling).GetMethod(nameof(Parses), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    /// <summary>What ASP.NET itself does with a query value for a parsable parameter.</summary>
+    private static bool Parses<T>(string value) where T : IParsable<T> =>
+        T.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _);
+
+    private static string Expected(Type type) => Type.GetTypeCode(type) switch
     {
-        "int" or "long" or "short" or "byte" or "uint" or "ulong" or "Int32" or "Int64" or "Int16" or "Byte" or "UInt32" or "UInt64"
+        TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32 or TypeCode.UInt64
             => "must be a whole number",
-        "decimal" or "double" or "float" or "Decimal" or "Double" or "Single" => "must be a number",
-        "bool" or "Boolean" => "must be true or false",
-        "DateOnly" => "must be an ISO-8601 date such as 2026-01-31",
-        "DateTimeOffset" or "DateTime" => "must be an ISO-8601 date/time such as 2026-01-31T09:30:00Z",
+        TypeCode.Decimal or TypeCode.Double or TypeCode.Single => "must be a number",
+        TypeCode.Boolean => "must be true or false",
+        _ when type == typeof(DateOnly) => "must be an ISO-8601 date such as 2026-01-31",
+        _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "must be an ISO-8601 date/time such as 2026-01-31T09:30:00Z",
         _ => "has the wrong type",
     };
-
-    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from ".*"\.$""", RegexOptions.Singleline)]
-    private static partial Regex BindingFailure();
 
     // ASP.NET's binding messages name the parameter and the expected type; they never contain the value, which is safe to show.
     private static string Sanitise(string message) =>
