@@ -4,8 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace App.Infrastructure.Database;
 
 /// <summary>
-/// Group commit for the busiest writes (accepted sends, Twilio callbacks, audit rows). SQLite lets one transaction
-/// write at a time and a commit costs far more than the few inserts inside it, so one writer takes every unit of work
+/// Group commit for every write on a busy path (accepted sends, Twilio callbacks, audit rows, the outbox worker's
+/// claims and outcomes, uploaded files' rows). SQLite lets one transaction write at a time, and a writer on a transaction
+/// of its own would wait for that lock blocking a thread (bench/README.md, "Performance at load"); a commit also costs
+/// far more than the few inserts inside it. So one writer takes every unit of work
 /// queued meanwhile and commits them together. A caller's task completes only after the commit, and every commit is
 /// synced to disk (synchronous = FULL, see <see cref="Db"/>), so "accepted" means "on disk" before anyone answers.
 /// Each unit still gets its own fate: when one throws, the transaction is rolled back and the batch runs again without
